@@ -1,0 +1,105 @@
+"""The DuckDB database the queries run on, rebuilt when the data folder changes.
+
+One parent connection per loaded data version; every query takes its own
+cursor (a DuckDB connection cannot serve two threads at once, and Streamlit
+runs each browser session in its own thread).
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from . import paths
+from .contract import FACT_TABLES
+from .ingest import LoadResult, fingerprint, load_folder
+
+DUCKDB_CONFIG = {
+    # Offline networks: never try to download an extension.
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+
+
+def _arrow(frame: pd.DataFrame, dates: tuple[str, ...] = ()) -> pa.Table:
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    for name in dates:
+        if name in table.column_names:
+            i = table.column_names.index(name)
+            table = table.set_column(i, name, table.column(name).cast(pa.date32()))
+    return table
+
+
+def _create(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, order: str | None = None) -> None:
+    rel = con.from_arrow(table)
+    if order:
+        rel = rel.order(order)
+    rel.create(name)
+
+
+class Database:
+    """A loaded data version: the load report and a DuckDB connection over its tables."""
+
+    def __init__(self, result: LoadResult):
+        self.result = result
+        self.fingerprint = result.fingerprint
+        self.con = duckdb.connect(":memory:", config=DUCKDB_CONFIG)
+        self._build()
+
+    def _build(self) -> None:
+        t = self.result.tables
+        munis = t["municipalities"].drop(columns=["_line", "_file"])
+        munis["population"] = munis["population"].astype("Int64")
+        _create(self.con, "municipalities", _arrow(munis), "oktmo")
+        divisions = pd.read_csv(paths.REFERENCE_DIVISIONS, dtype=str)
+        _create(self.con, "okved_divisions", _arrow(divisions), "division")
+
+        ent = t["enterprises"].drop(columns=["_line", "_file"]).copy()
+        ent["division"] = ent["okved"].str.slice(0, 2)
+        ent = ent[["inn", "name", "okved", "division", "oktmo", "size"]]
+        _create(self.con, "enterprises", _arrow(ent), "inn")
+
+        # Facts carry their enterprise's municipality and division, so filters need no join.
+        keys = ent.set_index("inn")[["oktmo", "division"]]
+        for name in FACT_TABLES:
+            frame = t[name].drop(columns=["_line", "_file"]).join(keys, on="inn")
+            if "employees" in frame:
+                frame["employees"] = frame["employees"].astype("Int64")
+            order = "period, oktmo" if "period" in frame else "decision_date"
+            _create(self.con, name, _arrow(frame, ("period", "decision_date")), order)
+
+        files = self.result.files.copy()
+        _create(self.con, "load_files", _arrow(files, ("period_min", "period_max")))
+        _create(self.con, "load_problems", _arrow(self.result.problems))
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return self.con.cursor()
+
+    @property
+    def is_demo(self) -> bool:
+        return self.result.demo is not None
+
+    def close(self) -> None:
+        self.con.close()
+
+
+class DataSource:
+    """Holds the current Database for a folder; reloads it when the folder's fingerprint changes."""
+
+    def __init__(self, data_dir: Path | str | None = None):
+        self.data_dir = Path(data_dir or paths.data_dir()).resolve()
+        self._db: Database | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Database:
+        fp = fingerprint(self.data_dir)
+        db = self._db
+        if db is not None and db.fingerprint == fp:
+            return db
+        with self._lock:
+            if self._db is None or self._db.fingerprint != fingerprint(self.data_dir):
+                self._db = Database(load_folder(self.data_dir))
+            return self._db

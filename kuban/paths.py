@@ -1,0 +1,18 @@
+"""Where things live: the project root, the shipped reference, the data folder."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+QUERIES = ROOT / "queries"
+REFERENCE = PACKAGE / "reference"
+REFERENCE_MUNICIPALITIES = REFERENCE / "municipalities.csv"
+REFERENCE_DIVISIONS = REFERENCE / "okved_divisions.csv"
+DEFAULT_DATA = ROOT / "data"
+
+
+def data_dir() -> Path:
+    """The data folder: $KUBAN_DATA_DIR, else data/ in the project."""
+    return Path(os.environ.get("KUBAN_DATA_DIR") or DEFAULT_DATA).expanduser().resolve()

@@ -1,0 +1,31 @@
+-- Answers: shipments per municipality for the filters (rows of enterprises missing from the register have oktmo NULL).
+-- Params:
+--   $munis      VARCHAR[]  OKTMO codes; empty list = the whole krai
+--   $divisions  VARCHAR[]  OKVED divisions; empty list = all
+--   $date_from  DATE       first month of the period
+--   $date_to    DATE       last month of the period, inclusive
+-- Returns: oktmo VARCHAR, municipality VARCHAR, lat DOUBLE, lon DOUBLE, shipped_rub DOUBLE, export_rub DOUBLE,
+--   shipped_prev_rub DOUBLE, enterprises BIGINT
+WITH filtered AS (
+    SELECT oktmo, inn, period, shipped_rub, export_rub
+    FROM shipments
+    WHERE period >= ($date_from::DATE - INTERVAL 1 YEAR) AND period <= $date_to::DATE
+      AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], oktmo))
+      AND (len($divisions::VARCHAR[]) = 0 OR list_contains($divisions::VARCHAR[], division))
+),
+agg AS (
+    SELECT oktmo,
+           sum(shipped_rub) FILTER (WHERE period >= $date_from::DATE) AS shipped_rub,
+           coalesce(sum(export_rub) FILTER (WHERE period >= $date_from::DATE), 0) AS export_rub,
+           sum(shipped_rub) FILTER (WHERE period < $date_from::DATE
+                                     AND period <= ($date_to::DATE - INTERVAL 1 YEAR)) AS shipped_prev_rub,
+           count(DISTINCT inn) FILTER (WHERE period >= $date_from::DATE) AS enterprises
+    FROM filtered
+    GROUP BY oktmo
+)
+SELECT agg.oktmo, m.name AS municipality, m.lat, m.lon, agg.shipped_rub, agg.export_rub,
+       agg.shipped_prev_rub, agg.enterprises
+FROM agg
+LEFT JOIN municipalities AS m USING (oktmo)
+WHERE agg.shipped_rub IS NOT NULL
+ORDER BY agg.shipped_rub DESC, agg.oktmo

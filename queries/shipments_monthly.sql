@@ -1,0 +1,25 @@
+-- Answers: shipments and exports per month for the filters, with the same month a year earlier.
+-- Params:
+--   $munis      VARCHAR[]  OKTMO codes; empty list = the whole krai
+--   $divisions  VARCHAR[]  OKVED divisions; empty list = all
+--   $date_from  DATE       first month of the period
+--   $date_to    DATE       last month of the period, inclusive
+-- Returns: period DATE, shipped_rub DOUBLE, export_rub DOUBLE, shipped_prev_rub DOUBLE, enterprises BIGINT
+WITH filtered AS (
+    SELECT period, inn, shipped_rub, export_rub
+    FROM shipments
+    WHERE period >= ($date_from::DATE - INTERVAL 1 YEAR) AND period <= $date_to::DATE
+      AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], oktmo))
+      AND (len($divisions::VARCHAR[]) = 0 OR list_contains($divisions::VARCHAR[], division))
+),
+monthly AS (
+    SELECT period, sum(shipped_rub) AS shipped_rub, sum(export_rub) AS export_rub, count(DISTINCT inn) AS enterprises
+    FROM filtered
+    GROUP BY period
+)
+SELECT cur.period, cur.shipped_rub, coalesce(cur.export_rub, 0) AS export_rub,
+       prev.shipped_rub AS shipped_prev_rub, cur.enterprises
+FROM monthly AS cur
+LEFT JOIN monthly AS prev ON prev.period = (cur.period - INTERVAL 1 YEAR)::DATE
+WHERE cur.period >= $date_from::DATE
+ORDER BY cur.period
