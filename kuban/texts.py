@@ -61,3 +61,95 @@ KIND_LABELS = {
 UNKNOWN_MUNICIPALITY = "Не указано"
 WHOLE_KRAI = "Весь край"
 SHIPPED_REFERENCE = "справочник проекта"
+
+# --- Navigation and shared UI ---
+PAGE_OVERVIEW = "Обзор"
+PAGE_SHIPMENTS = "Отгрузка"
+PAGE_DATA = "Данные"
+
+FILTERS_HEADER = "Фильтры"
+FILTER_MUNIS = "Муниципальные образования"
+FILTER_MUNIS_HELP = "Пусто — весь край"
+FILTER_MUNIS_PLACEHOLDER = "Весь край"
+FILTER_DIVISIONS = "Отрасль (раздел ОКВЭД)"
+FILTER_DIVISIONS_PLACEHOLDER = "Все отрасли"
+FILTER_FROM = "С месяца"
+FILTER_TO = "По месяц"
+FILTER_PERIOD_SWAPPED = "Начало периода позже конца — месяцы поменяны местами."
+FILTER_RESET = "Сбросить фильтры"
+NO_DATA_YET = "В папке данных пока нет помесячных данных об отгрузке или производстве. Как их добавить — на странице «Данные»."
+
+DEMO_BANNER = ("**Демонстрационные данные.** Предприятия с пометкой «Демо» вымышлены, цифры синтетические "
+               "(откалиброваны по опубликованным итогам отрасли). Настоящие данные — в папку данных, см. страницу «Данные».")
+LOAD_NOTICE = ("При загрузке отклонено: {refused}. Остальные строки загружены. "
+               "Причины — на странице «Данные».")
+LOAD_WARNINGS = "Загружено с предупреждениями: {warnings}. Подробности — на странице «Данные»."
+DATA_FOLDER = "Папка данных: `{path}`"
+
+DOWNLOADS = "Скачать данные"
+DOWNLOAD_EXCEL = "CSV для Excel"
+DOWNLOAD_EXCEL_HELP = "UTF-8 с BOM, разделитель «;», десятичная запятая — открывается в русском Excel двойным щелчком"
+DOWNLOAD_PLAIN = "CSV (UTF-8, «,»)"
+DOWNLOAD_PLAIN_HELP = "UTF-8, разделитель «,», десятичная точка — для других программ"
+DOWNLOAD_ROWS = "{label}: {rows} строк"
+
+VS_YEAR_AGO = "к тем же месяцам год назад"
+YEAR_AGO = "Год назад"
+
+# --- Overview ---
+OVERVIEW_TITLE = "Обзор промышленности"
+KPI_SHIPPED = "Отгрузка"
+KPI_OUTPUT = "Производство"
+KPI_ENTERPRISES = "Предприятий отчитались"
+KPI_LOANS = "Займы ФРП одобрены"
+KPI_LOANS_COUNT = "{count} займов"
+KPI_SUBSIDIES = "Субсидии"
+KPI_HELP_DELTA = "Изменение к тем же месяцам год назад"
+CHART_SHIPMENTS_MONTHLY = "Отгрузка по месяцам"
+CHART_SHIPMENTS_BY_MUNI = "Отгрузка по муниципальным образованиям"
+SERIES_SHIPPED = "Отгрузка"
+NO_ROWS = "Нет данных для выбранных фильтров"
+DL_MONTHLY = "Отгрузка по месяцам"
+DL_BY_MUNI = "Отгрузка по муниципальным образованиям"
+DL_KPIS = "Основные показатели"
+
+# --- Shipments ---
+SHIPMENTS_TITLE = "Отгрузка товаров собственного производства"
+SHIPMENTS_NOTE = "Отгружено товаров собственного производства, выполнено работ и услуг собственными силами, в рублях без НДС и акцизов."
+KPI_EXPORT = "Экспорт"
+KPI_EXPORT_SHARE = "Доля экспорта"
+CHART_BY_DIVISION = "Отгрузка по отраслям (ОКВЭД)"
+CHART_EXPORT_SHARE = "Доля экспорта в отгрузке по отраслям"
+TABLE_TOP = "Крупнейшие предприятия по отгрузке"
+DL_SHIPMENT_ROWS = "Отгрузка по предприятиям и месяцам"
+COL = {
+    "inn": "ИНН", "name": "Предприятие", "municipality": "Муниципальное образование", "okved": "ОКВЭД",
+    "shipped_rub": "Отгрузка, млн ₽", "export_rub": "Экспорт, млн ₽", "export_share": "Доля экспорта",
+    "shipped_prev_rub": "Год назад, млн ₽", "growth": "Рост к году назад",
+    "table": "Таблица", "file": "Файл", "status": "Состояние", "rows": "Строк загружено",
+    "refused": "Отклонено", "superseded": "Заменено", "warnings": "Предупреждений",
+    "period_min": "С", "period_max": "По", "reason": "Причина", "line": "Строка", "column": "Столбец",
+    "kind": "Что случилось",
+}
+
+# --- Data ---
+DATA_TITLE = "Данные: что загружено и что отклонено"
+DATA_INTRO = ("Дашборд читает файлы из папки данных: каждая таблица — своя подпапка (`enterprises`, `production`, "
+              "`shipments`, `loans`, `subsidies`, `municipalities`). Чтобы добавить месяц, положите файл CSV или Parquet "
+              "в нужную подпапку — дашборд заметит его без перезапуска. Файлы при загрузке не изменяются.")
+DATA_FILES = "Загруженные файлы"
+DATA_PROBLEMS = "Отклонённые и заменённые строки, предупреждения"
+DATA_NO_PROBLEMS = "Все строки всех файлов загружены без замечаний."
+DATA_KIND_FILTER = "Показать"
+DATA_FILES_COUNT = "Файлов загружено"
+DATA_ROWS = "Строк в таблицах"
+DATA_REFUSED = "Отклонено"
+DATA_SUPERSEDED = "Заменено исправлениями"
+DATA_WARNINGS = "Предупреждений"
+DL_PROBLEMS = "Отчёт о загрузке"
+DL_FILES = "Список файлов"
+STATUS_LABELS = {"loaded": "загружен", "refused": "отклонён"}
+TABLE_LABELS = {
+    "municipalities": "Муниципальные образования", "enterprises": "Предприятия", "production": "Производство",
+    "shipments": "Отгрузка", "loans": "Займы ФРП", "subsidies": "Субсидии",
+}

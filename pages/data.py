@@ -1,0 +1,36 @@
+"""«Данные»: which files are loaded, every refused or superseded row and warning, and the report download."""
+import streamlit as st
+
+from kuban import fmt, paths, ui
+from kuban import texts as T
+
+st.title(T.DATA_TITLE)
+st.markdown(T.DATA_INTRO)
+st.caption(T.DATA_FOLDER.format(path=paths.data_dir()))
+
+files = ui.run("load_files")
+problems_all = ui.run("load_problems", {"kinds": []})
+counts = problems_all["kind"].value_counts()
+c = st.columns(5)
+c[0].metric(T.DATA_FILES_COUNT, fmt.number((files["status"] == "loaded").sum()), border=True)
+c[1].metric(T.DATA_ROWS, fmt.number(files["rows"].sum()), border=True)
+c[2].metric(T.DATA_REFUSED, fmt.number(counts.get("refused_row", 0) + counts.get("refused_file", 0)), border=True)
+c[3].metric(T.DATA_SUPERSEDED, fmt.number(counts.get("superseded", 0)), border=True)
+c[4].metric(T.DATA_WARNINGS, fmt.number(counts.get("warning", 0)), border=True)
+
+st.subheader(T.DATA_FILES)
+shown_files = files.assign(table=files["table"].map(T.TABLE_LABELS), status=files["status"].map(T.STATUS_LABELS),
+                           period_min=files["period_min"].map(fmt.date_ru), period_max=files["period_max"].map(fmt.date_ru))
+st.dataframe(shown_files.rename(columns=T.COL), hide_index=True, width="stretch")
+
+st.subheader(T.DATA_PROBLEMS)
+if problems_all.empty:
+    st.success(T.DATA_NO_PROBLEMS)
+    problems = problems_all
+else:
+    kinds = st.multiselect(T.DATA_KIND_FILTER, list(T.KIND_LABELS), format_func=T.KIND_LABELS.get, key="kinds")
+    problems = ui.run("load_problems", {"kinds": kinds})
+    shown = problems.assign(table=problems["table"].map(T.TABLE_LABELS), kind=problems["kind"].map(T.KIND_LABELS))
+    st.dataframe(shown.rename(columns=T.COL), hide_index=True, width="stretch")
+
+ui.downloads([(T.DL_PROBLEMS, "отчёт-о-загрузке", problems), (T.DL_FILES, "файлы", files)], None)

@@ -1,0 +1,32 @@
+"""«Обзор»: headline figures, the monthly shipments trend, shipments by municipality."""
+import streamlit as st
+
+from kuban import charts, fmt, ui
+from kuban import texts as T
+
+f = ui.filters()
+ui.header(T.OVERVIEW_TITLE, f)
+if f is None:
+    st.stop()
+p = f.params()
+
+k = ui.run("overview_kpis", p).iloc[0]
+c = st.columns(5)
+ui.metric(c[0], T.KPI_SHIPPED, fmt.money(k.shipped_rub), k.shipped_rub, k.shipped_prev_rub)
+ui.metric(c[1], T.KPI_OUTPUT, fmt.money(k.output_rub), k.output_rub, k.output_prev_rub)
+ui.metric(c[2], T.KPI_ENTERPRISES, fmt.number(k.enterprises), k.enterprises, k.enterprises_prev)
+ui.metric(c[3], T.KPI_LOANS, fmt.money(k.loans_rub), k.loans_rub, k.loans_prev_rub,
+          help=T.KPI_LOANS_COUNT.format(count=fmt.number(k.loans_count)))
+ui.metric(c[4], T.KPI_SUBSIDIES, fmt.money(k.subsidies_rub), k.subsidies_rub, k.subsidies_prev_rub)
+
+monthly = ui.run("shipments_monthly", p)
+ui.chart(charts.monthly_trend(monthly, "shipped_rub", "shipped_prev_rub", T.CHART_SHIPMENTS_MONTHLY,
+                              T.SERIES_SHIPPED, T.YEAR_AGO, T.NO_ROWS))
+by_muni = ui.run("shipments_by_municipality", p)
+ui.chart(charts.ranked_bars(by_muni, "municipality", "shipped_rub", T.CHART_SHIPMENTS_BY_MUNI, T.NO_ROWS, top=44))
+
+ui.downloads([
+    (T.DL_KPIS, "обзор-показатели", ui.run("overview_kpis", p)),
+    (T.DL_MONTHLY, "отгрузка-по-месяцам", monthly),
+    (T.DL_BY_MUNI, "отгрузка-по-МО", by_muni),
+], f)

@@ -1,0 +1,39 @@
+"""«Отгрузка»: monthly trend, by municipality, by sector, export share, the largest enterprises."""
+import streamlit as st
+
+from kuban import charts, fmt, ui
+from kuban import texts as T
+
+f = ui.filters()
+ui.header(T.SHIPMENTS_TITLE, f)
+if f is None:
+    st.stop()
+st.caption(T.SHIPMENTS_NOTE)
+p = f.params()
+
+monthly = ui.run("shipments_monthly", p)
+shipped, exported = monthly["shipped_rub"].sum(), monthly["export_rub"].sum()
+prev = monthly["shipped_prev_rub"].sum(min_count=1)
+c = st.columns(3)
+ui.metric(c[0], T.KPI_SHIPPED, fmt.money(shipped), shipped, prev)
+ui.metric(c[1], T.KPI_EXPORT, fmt.money(exported))
+ui.metric(c[2], T.KPI_EXPORT_SHARE, fmt.percent(exported / shipped if shipped else None))
+
+ui.chart(charts.monthly_trend(monthly, "shipped_rub", "shipped_prev_rub", T.CHART_SHIPMENTS_MONTHLY,
+                              T.SERIES_SHIPPED, T.YEAR_AGO, T.NO_ROWS))
+left, right = st.columns(2)
+with left:
+    by_muni = ui.run("shipments_by_municipality", p)
+    ui.chart(charts.ranked_bars(by_muni, "municipality", "shipped_rub", T.CHART_SHIPMENTS_BY_MUNI, T.NO_ROWS))
+with right:
+    by_div = ui.run("shipments_by_division", p)
+    by_div = by_div.assign(label=[charts.division_label(d, n) for d, n in zip(by_div["division"], by_div["division_name"])])
+    ui.chart(charts.ranked_bars(by_div, "label", "shipped_rub", T.CHART_BY_DIVISION, T.NO_ROWS, top=24))
+ui.chart(charts.share_bars(by_div, "label", "export_share", T.CHART_EXPORT_SHARE, T.NO_ROWS, top=24))
+
+st.subheader(T.TABLE_TOP)
+top = ui.run("shipments_top_enterprises", p | {"limit": 50})
+ui.money_table(top.drop(columns=["export_rub"]), money_cols=["shipped_rub", "shipped_prev_rub"],
+               share_cols=["export_share"], growth_cols=["growth"])
+
+ui.downloads([(T.DL_SHIPMENT_ROWS, "отгрузка", ui.run("shipments_rows", p))], f)
