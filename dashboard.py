@@ -7,9 +7,9 @@ from kuban import ui
 st.set_page_config(page_title=T.APP_TITLE, page_icon=":material/factory:", layout="wide")
 
 pages = [
-    st.Page("pages/overview.py", title=T.PAGE_OVERVIEW, icon=":material/dashboard:", default=True, url_path="overview"),
-    st.Page("pages/shipments.py", title=T.PAGE_SHIPMENTS, icon=":material/local_shipping:", url_path="shipments"),
-    st.Page("pages/data.py", title=T.PAGE_DATA, icon=":material/folder_open:", url_path="data"),
+    st.Page("pages/overview.py", title=T.PAGE_OVERVIEW, icon=":material/dashboard:", default=True, url_path="obzor"),
+    st.Page("pages/shipments.py", title=T.PAGE_SHIPMENTS, icon=":material/local_shipping:", url_path="otgruzka"),
+    st.Page("pages/data.py", title=T.PAGE_DATA, icon=":material/folder_open:", url_path="dannye"),
 ]
 page = st.navigation(pages)
 

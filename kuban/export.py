@@ -2,6 +2,7 @@
 
 Excel form: UTF-8 with BOM, `;` delimiter, decimal comma — Russian Excel
 opens it correctly by double-click. Plain form: UTF-8, `,`, decimal point.
+Both end rows with CRLF (RFC 4180), so a CR or LF inside a cell is always quoted.
 A text cell starting with = + - @ tab or CR gets a leading apostrophe, so a
 spreadsheet shows it as text and never runs it as a formula.
 """
@@ -40,7 +41,7 @@ def to_excel_csv(frame: pd.DataFrame) -> bytes:
 
 
 def to_plain_csv(frame: pd.DataFrame) -> bytes:
-    text = _prepare(frame).to_csv(sep=",", decimal=".", index=False, lineterminator="\n")
+    text = _prepare(frame).to_csv(sep=",", decimal=".", index=False, lineterminator="\r\n")
     return text.encode("utf-8")
 
 

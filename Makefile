@@ -1,0 +1,47 @@
+# Two commands: `make run` (the dashboard on the demo data) and `make test` (every test, browser included).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+
+.PHONY: run test test-fast bench demo check chromium clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	$(PY) -m streamlit run dashboard.py --server.port $(PORT) --server.address 0.0.0.0
+
+# Debian's Chromium for the browser tests (never `playwright install` on the closed network);
+# elsewhere, without root, fall back to Playwright's own browser.
+chromium:
+	@if [ -n "$$KUBAN_CHROMIUM" ] || command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	else $(PY) -m playwright install chromium; fi
+
+test: $(VENV)/.dev-installed chromium
+	$(PY) -m pytest
+
+# Without the browser layer (quick feedback while coding).
+test-fast: $(VENV)/.dev-installed
+	$(PY) -m pytest -m "not browser"
+
+bench: $(VENV)/.dev-installed
+	$(PY) -m bench.run
+
+demo: $(VENV)/.installed
+	$(PY) -m kuban demo --out data
+
+check: $(VENV)/.installed
+	$(PY) -m kuban check
+
+clean:
+	rm -rf $(VENV) test-results .pytest_cache
