@@ -33,6 +33,12 @@ def run(name: str, params: dict | None = None) -> pd.DataFrame:
     return queries.run(database(), name, params or {})
 
 
+def run_later(name: str, params: dict | None = None):
+    """A thunk for a query that should run only if needed (a download click), on this run's data version."""
+    db = database()
+    return lambda: queries.run(db, name, params or {})
+
+
 # --- Filters ----------------------------------------------------------------------
 
 def _month_key(d: date) -> str:
@@ -125,18 +131,28 @@ def money_table(frame: pd.DataFrame, money_cols=(), share_cols=(), growth_cols=(
 
 # --- Downloads ----------------------------------------------------------------
 
-def downloads(items: list[tuple[str, str, pd.DataFrame]], f: Filters | None) -> None:
-    """For each (label, file stem, frame): the CSV for Excel and the plain CSV, filtered exactly as shown."""
+def downloads(items: list[tuple[str, str, object]], f: Filters | None) -> None:
+    """For each (label, file stem, frame or query thunk): the CSV for Excel and the plain CSV, filtered as shown.
+
+    A thunk (a function returning the frame) runs only when a button is clicked, so pages
+    whose downloads hold every row (millions at scale) do not query them on every rerun.
+    """
     st.subheader(T.DOWNLOADS)
     label = f.file_label() if f else "все"
-    for title, stem, frame in items:
+    for title, stem, source in items:
+        rows = None if callable(source) else source
+
+        def build(form, rows=rows, source=source):
+            frame = rows if rows is not None else source()
+            return export.to_excel_csv(frame) if form == "excel" else export.to_plain_csv(frame)
+
         c0, c1, c2 = st.columns([3, 1.3, 1.3], vertical_alignment="center")
-        c0.markdown(T.DOWNLOAD_ROWS.format(label=title, rows=fmt.number(len(frame))))
-        c1.download_button(T.DOWNLOAD_EXCEL, data=lambda fr=frame: export.to_excel_csv(fr),
+        c0.markdown(T.DOWNLOAD_ROWS.format(label=title, rows=fmt.number(len(rows))) if rows is not None else title)
+        c1.download_button(T.DOWNLOAD_EXCEL, data=lambda b=build: b("excel"),
                            file_name=export.file_name(stem, label, "excel"), mime="text/csv",
                            help=T.DOWNLOAD_EXCEL_HELP, on_click="ignore", key=f"dl-x-{stem}",
                            icon=":material/download:")
-        c2.download_button(T.DOWNLOAD_PLAIN, data=lambda fr=frame: export.to_plain_csv(fr),
+        c2.download_button(T.DOWNLOAD_PLAIN, data=lambda b=build: b("plain"),
                            file_name=export.file_name(stem, label, "utf8"), mime="text/csv",
                            help=T.DOWNLOAD_PLAIN_HELP, on_click="ignore", key=f"dl-p-{stem}",
                            icon=":material/download:")
