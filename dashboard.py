@@ -2,14 +2,15 @@
 import streamlit as st
 
 from kuban import texts as T
-from kuban import ui
+from kuban import paths, ui
 
-st.set_page_config(page_title=T.APP_TITLE, page_icon=":material/factory:", layout="wide")
+# A local icon: a :material/...: page icon would be fetched from a font CDN (closed networks have none).
+st.set_page_config(page_title=T.APP_TITLE, page_icon=str(paths.PACKAGE / "assets" / "favicon.png"), layout="wide")
 
 pages = [
-    st.Page("pages/overview.py", title=T.PAGE_OVERVIEW, icon=":material/dashboard:", default=True, url_path="obzor"),
-    st.Page("pages/shipments.py", title=T.PAGE_SHIPMENTS, icon=":material/local_shipping:", url_path="otgruzka"),
-    st.Page("pages/data.py", title=T.PAGE_DATA, icon=":material/folder_open:", url_path="dannye"),
+    st.Page("pages/overview.py", title=T.PAGE_OVERVIEW, icon=":material/dashboard:", default=True, url_path="overview"),
+    st.Page("pages/shipments.py", title=T.PAGE_SHIPMENTS, icon=":material/local_shipping:", url_path="shipments"),
+    st.Page("pages/data.py", title=T.PAGE_DATA, icon=":material/folder_open:", url_path="data"),
 ]
 page = st.navigation(pages)
 

@@ -115,3 +115,72 @@ def division_label(division, name, width: int = 42) -> str:
         return str(division) if isinstance(division, str) else UNKNOWN_MUNICIPALITY
     text = f"{division} {name}"
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+# --- The map of municipalities (offline: plain axes, no tiles, no fetched topojson) ---------
+
+MAP_COLORS = ["#e8eef6", "#b9cde5", "#7fa5cf", "#3f76b3", "#1f5fa6", "#123e6e"]
+LAT0_COS = 0.7046   # cos(45.2°): one degree of longitude is shorter than one of latitude here
+
+
+def _color_for(value: float, lo: float, hi: float) -> str:
+    if value != value or hi <= lo:
+        return MAP_COLORS[2]
+    t = min(max((value - lo) / (hi - lo), 0.0), 1.0)
+    return MAP_COLORS[min(int(t * (len(MAP_COLORS) - 1) + 0.5), len(MAP_COLORS) - 1)]
+
+
+def municipality_map(df: pd.DataFrame, value: str, title: str, value_label: str,
+                     money: bool = True, boundaries=None, selected: tuple[str, ...] = (),
+                     height: int = 560) -> go.Figure:
+    """Municipalities coloured and sized by `value`; click a circle to choose that municipality.
+
+    `df` has oktmo, municipality, lat, lon and the value. With `boundaries` (kuban.geo.Boundaries)
+    polygons are filled by value; otherwise circles sit at the administrative centres.
+    Every municipality appears (no data = grey), so the map always shows the whole krai.
+    """
+    data = df.dropna(subset=["lat", "lon"]).copy()
+    if data.empty:
+        return empty(title)
+    vals = data[value].astype(float)
+    divisor, unit = money_scale(vals) if money else (1.0, value_label)
+    shown = vals / divisor
+    lo, hi = float(shown.min(skipna=True) or 0), float(shown.max(skipna=True) or 0)
+    fig = go.Figure()
+    if boundaries is not None:
+        for row, v in zip(data.itertuples(index=False), shown):
+            for ring in boundaries.rings.get(row.oktmo, []):
+                xs, ys = zip(*ring)
+                fig.add_scatter(x=xs, y=ys, mode="lines", fill="toself", line=dict(color="white", width=1),
+                                fillcolor=_color_for(v, lo, hi) if v == v else "#eeeeee",
+                                hoverinfo="skip", showlegend=False)
+    peak = max(hi, 1e-9)
+    has = shown.notna().to_numpy() & (shown.fillna(0).to_numpy() != 0)
+    labels = data["municipality"].str.replace(" район", "", regex=False)
+    text_values = [(fmt.number(v, 1) + " " + unit) if v == v else "нет данных" for v in shown]
+    custom = list(zip(data["oktmo"], data["municipality"], text_values))
+    border = ["#c0392b" if o in selected else "white" for o in data["oktmo"]]
+    for mask, with_data in ((~has, False), (has, True)):
+        if not mask.any():
+            continue
+        idx = [i for i, m in enumerate(mask) if m]
+        v = shown.to_numpy()[mask]
+        marker = dict(size=[10 + 34 * (x / peak) ** 0.5 for x in v] if with_data else 8,
+                      line=dict(color=[border[i] for i in idx], width=2), opacity=0.9)
+        if with_data:
+            marker.update(color=v, cmin=lo, cmax=hi if hi > lo else lo + 1, showscale=True,
+                          colorscale=[[i / (len(MAP_COLORS) - 1), c] for i, c in enumerate(MAP_COLORS)],
+                          colorbar=dict(title=dict(text=unit), thickness=12, len=0.6))
+        else:
+            marker.update(color="#c7ccd3")
+        fig.add_scatter(
+            x=data["lon"].to_numpy()[mask], y=data["lat"].to_numpy()[mask], mode="markers+text",
+            text=labels.to_numpy()[mask], textposition="top center", textfont=dict(size=10, color="#33414e"),
+            marker=marker, customdata=[custom[i] for i in idx],
+            hovertemplate="%{customdata[1]}<br>" + value_label + ": %{customdata[2]}<extra></extra>",
+            showlegend=False, name="",
+        )
+    fig.update_xaxes(visible=False, showgrid=False)
+    fig.update_yaxes(visible=False, showgrid=False, scaleanchor="x", scaleratio=1 / LAT0_COS)
+    fig.update_layout(dragmode=False, clickmode="event+select")
+    return base_layout(fig, title, height=height)

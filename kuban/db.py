@@ -7,6 +7,7 @@ runs each browser session in its own thread).
 from __future__ import annotations
 
 import threading
+from functools import cached_property
 from pathlib import Path
 
 import duckdb
@@ -15,7 +16,9 @@ import pyarrow as pa
 
 from . import paths
 from .contract import FACT_TABLES
+from .geo import load_boundaries
 from .ingest import LoadResult, fingerprint, load_folder
+from .parse import MunicipalityMatcher
 
 DUCKDB_CONFIG = {
     # Offline networks: never try to download an extension.
@@ -74,6 +77,13 @@ class Database:
         files = self.result.files.copy()
         _create(self.con, "load_files", _arrow(files, ("period_min", "period_max")))
         _create(self.con, "load_problems", _arrow(self.result.problems))
+
+    @cached_property
+    def boundaries(self):
+        """Municipal polygons from municipalities/*.geojson, or None (the map then draws centres)."""
+        if not self.result.boundaries:
+            return None
+        return load_boundaries(self.result.boundaries, MunicipalityMatcher(self.result.tables["municipalities"]))
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self.con.cursor()

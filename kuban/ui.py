@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from . import export, fmt, paths, queries
+from . import charts, export, fmt, paths, queries
 from . import texts as T
 from .db import Database, DataSource
 from .filters import Filters, default_window, month_range
@@ -68,10 +68,9 @@ def sidebar_filters() -> Filters | None:
         months = [_month_key(m) for m in month_range(first, last)][::-1]   # newest first
         d_from, d_to = default_window(last, first)
         label = lambda k: fmt.month(pd.Timestamp(k + "-01"))  # noqa: E731
-        col1, col2 = st.columns(2)
-        k_from = col1.selectbox(T.FILTER_FROM, months, index=months.index(_month_key(d_from)), key="from",
+        k_from = st.selectbox(T.FILTER_FROM, months, index=months.index(_month_key(d_from)), key="from",
                                 bind="query-params", format_func=label)
-        k_to = col2.selectbox(T.FILTER_TO, months, index=months.index(_month_key(d_to)), key="to",
+        k_to = st.selectbox(T.FILTER_TO, months, index=months.index(_month_key(d_to)), key="to",
                               bind="query-params", format_func=label)
         if k_from > k_to:
             st.warning(T.FILTER_PERIOD_SWAPPED)
@@ -86,7 +85,22 @@ def sidebar_filters() -> Filters | None:
     )
 
 
+def ensure_frame() -> None:
+    """Make sure this page runs inside dashboard.py (sidebar filters, notices), not on its own.
+
+    Streamlit 1.67 still auto-discovers `pages/` (its legacy multipage mode) until some session
+    calls st.navigation: a server's very first request for /shipments, and every AppTest rerun,
+    would execute pages/shipments.py alone. Leaving legacy mode and rerunning routes the request
+    through dashboard.py's st.navigation to the same page (the URL paths equal the file stems).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def filters() -> Filters | None:
+    ensure_frame()
     return st.session_state.get("_filters")
 
 
@@ -111,12 +125,39 @@ def header(title: str, f: Filters | None) -> None:
 
 def metric(col, label: str, value: str, current=None, previous=None, help: str | None = None) -> None:
     ch = fmt.change(current, previous)
-    delta = f"{fmt.percent(ch, signed=True)} {T.VS_YEAR_AGO}" if ch is not None else None
-    col.metric(label, value, delta=delta, help=help, border=True)
+    delta = fmt.percent(ch, signed=True) if ch is not None else None
+    tip = " ".join(t for t in (help, T.KPI_HELP_DELTA if delta else None) if t) or None
+    col.metric(label, value, delta=delta, help=tip, border=True)
 
 
 def chart(fig, key: str | None = None, **kwargs):
     return st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, **kwargs)
+
+
+MUNI_KEY = "mo"   # the sidebar municipality filter (also the URL parameter)
+
+
+def _on_map_click(chart_key: str) -> None:
+    """A click on a municipality chooses it as the filter; a click on the only chosen one clears it."""
+    points = st.session_state[chart_key].selection.get("points", [])
+    if not points:
+        return
+    name = points[0]["customdata"][1]
+    current = st.session_state.get(MUNI_KEY) or []
+    st.session_state[MUNI_KEY] = [] if current == [name] else [name]
+
+
+def municipality_map(frame: pd.DataFrame, value: str, title: str, value_label: str, key: str,
+                     money: bool = True) -> None:
+    """The map of all 44 municipalities coloured by `value` of `frame` (by oktmo); clickable."""
+    munis = run("municipality_list").rename(columns={"name": "municipality"})
+    data = munis.merge(frame[["oktmo", value]].dropna(subset=["oktmo"]), on="oktmo", how="left")
+    f = filters()
+    fig = charts.municipality_map(data, value, title, value_label, money=money, boundaries=database().boundaries,
+                                  selected=f.munis if f else ())
+    st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, on_select=lambda: _on_map_click(key),
+                    selection_mode="points")
+    st.caption(T.MAP_HINT)
 
 
 def money_table(frame: pd.DataFrame, money_cols=(), share_cols=(), growth_cols=(), height: int | None = None) -> None:

@@ -4,6 +4,7 @@ import streamlit as st
 from kuban import fmt, paths, ui
 from kuban import texts as T
 
+ui.ensure_frame()
 st.title(T.DATA_TITLE)
 st.markdown(T.DATA_INTRO)
 st.caption(T.DATA_FOLDER.format(path=paths.data_dir()))

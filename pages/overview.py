@@ -23,6 +23,7 @@ monthly = ui.run("shipments_monthly", p)
 ui.chart(charts.monthly_trend(monthly, "shipped_rub", "shipped_prev_rub", T.CHART_SHIPMENTS_MONTHLY,
                               T.SERIES_SHIPPED, T.YEAR_AGO, T.NO_ROWS))
 by_muni = ui.run("shipments_by_municipality", p)
+ui.municipality_map(by_muni, "shipped_rub", T.MAP_SHIPMENTS, T.KPI_SHIPPED, key="map-overview")
 ui.chart(charts.ranked_bars(by_muni, "municipality", "shipped_rub", T.CHART_SHIPMENTS_BY_MUNI, T.NO_ROWS, top=44))
 
 ui.downloads([

@@ -39,7 +39,7 @@ def test_overview_whole_krai(app):
     deltas = {x.label: x.delta for x in app.metric}
     assert deltas["Отгрузка"].startswith(f"+15,2{NB}%")    # 1290 / 1120 - 1 = 15.18 %
     assert deltas["Займы ФРП одобрены"].startswith(f"-80,0{NB}%")  # 60 / 300 - 1
-    assert len(app.get("plotly_chart")) == 2
+    assert len(app.get("plotly_chart")) == 3           # trend, map, bars
     assert app.caption[0].value.startswith("Весь край · январь 2025 — декабрь 2025")
 
 
