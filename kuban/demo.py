@@ -96,6 +96,12 @@ MACHINE_BUILDING = (26, 27, 28, 29, 30, 33)
 # Sector trend relative to the krai, per year (metallurgy shrinks, machines grow).
 DIVISION_TREND = {24: -0.04, 20: 0.02, 10: 0.01, 23: 0.0, **{d: 0.05 for d in MACHINE_BUILDING}}
 
+# Enterprise placement: the smallest municipality x division cell kept (bn rub), the
+# spread of firm sizes within a cell (log scale), the smallest planned yearly shipments.
+MIN_CELL_BN = 0.05
+SPLIT_SIGMA = 2.0
+MIN_REVENUE = 25 * MLN
+
 # Where each industry sits: municipality -> {division: weight} (rough bn of 2023 before
 # fitting). Municipalities not listed get AGRARIAN_PROFILE.
 AGRARIAN_PROFILE = {10: 3.5, 23: 1.2, 28: 0.6, 25: 0.4}
@@ -312,10 +318,6 @@ def make_inns(rng: np.random.Generator, n: int) -> list[str]:
     return [f"2399{m:05d}" + inn_check_digit(f"2399{m:05d}") for m in middles]
 
 
-def month_year(t: np.ndarray | int):
-    return FIRST_YEAR + np.asarray(t) // 12
-
-
 def year_columns(year: int) -> slice:
     start = (year - FIRST_YEAR) * 12
     return slice(start, min(start + 12, N_MONTHS))
@@ -390,13 +392,24 @@ def plan_matrix(names: list[str], divisions: list[int], max_cells: int) -> np.nd
     cols = np.array([div[d] for d in divisions])
     plan = ipf(seed, rows, cols)
     keep = required_cells(plan, names, divisions)
+    news = news_cells(plan.shape, names, divisions)
     order = np.argsort(-plan, axis=None, kind="stable")
     for flat in order:
         if keep.sum() >= max_cells:
             break
-        if plan.flat[flat] >= 0.05:
+        if plan.flat[flat] >= MIN_CELL_BN:
             keep.flat[flat] = True
-    return ipf(np.where(keep, plan, 0.0), rows, cols)
+    for _ in range(10):                   # pruning can starve a cell: drop it and refit
+        fitted = ipf(np.where(keep, plan, 0.0), rows, cols)
+        tiny = keep & (fitted < MIN_CELL_BN) & ~news
+        if not tiny.any():
+            return fitted
+        keep &= ~tiny
+        for i in np.flatnonzero(~keep.any(1)):
+            keep[i, plan[i].argmax()] = True
+        for j in np.flatnonzero(~keep.any(0)):
+            keep[plan[:, j].argmax(), j] = True
+    raise ValueError("cannot fit the demo geography; try more enterprises")
 
 
 def required_cells(plan: np.ndarray, names: list[str], divisions: list[int]) -> np.ndarray:
@@ -404,9 +417,14 @@ def required_cells(plan: np.ndarray, names: list[str], divisions: list[int]) -> 
     keep = np.zeros(plan.shape, dtype=bool)
     keep[np.arange(plan.shape[0]), plan.argmax(1)] = True
     keep[plan.argmax(0), np.arange(plan.shape[1])] = True
+    return keep | news_cells(plan.shape, names, divisions)
+
+
+def news_cells(shape: tuple[int, int], names: list[str], divisions: list[int]) -> np.ndarray:
+    cells = np.zeros(shape, dtype=bool)
     for firm in NEWS_FIRMS:
-        keep[names.index(firm.municipality), divisions.index(int(firm.okved[:2]))] = True
-    return keep
+        cells[names.index(firm.municipality), divisions.index(int(firm.okved[:2]))] = True
+    return cells
 
 
 # --- 2. Enterprises ----------------------------------------------------------------------
@@ -441,9 +459,10 @@ def plan_enterprises(rng, plan, names, divisions, n_total) -> pd.DataFrame:
             news = [f for f in NEWS_FIRMS if f.municipality == name and int(f.okved[:2]) == d]
             total = plan[i, j] * BN
             for f in news:
-                rows.append(dict(municipality=name, division=d, revenue=f.revenue_2023_bn * BN,
+                revenue = min(f.revenue_2023_bn * BN, 0.5 * total) if n > len(news) else total
+                rows.append(dict(municipality=name, division=d, revenue=revenue,
                                  news=f.name, anchor=False, rank=-1))
-                total -= f.revenue_2023_bn * BN
+                total -= revenue
             for rank, value in enumerate(split_cell(rng, total, n - len(news))):
                 rows.append(dict(municipality=name, division=d, revenue=value, news="",
                                  anchor=rank == 0 and value > 10 * BN, rank=rank))
@@ -454,9 +473,10 @@ def split_cell(rng: np.random.Generator, total: float, n: int) -> np.ndarray:
     """A heavy-tailed split of a cell's total: one leading firm, a tail of small ones."""
     if n <= 0:
         return np.array([])
-    w = np.sort(rng.lognormal(0.0, 1.7, size=n))[::-1]
+    w = np.sort(rng.lognormal(0.0, SPLIT_SIGMA, size=n))[::-1]
     w[0] *= 1.5
-    return total * w / w.sum()
+    floor = min(MIN_REVENUE, total / (2 * n))
+    return floor + (total - n * floor) * w / w.sum()
 
 
 def name_enterprises(rng, ents: pd.DataFrame, centers: dict[str, str]) -> pd.DataFrame:
@@ -539,11 +559,17 @@ def raw_series(rng, ents: pd.DataFrame, start: np.ndarray) -> np.ndarray:
     sector = np.exp(np.outer([DIVISION_TREND.get(int(d), 0.0) for d in div], years_from_2023))
     own = np.exp(np.outer(rng.normal(0.0, 0.03, size=len(ents)), years_from_2023))
     sigma = np.where(ents["revenue"].to_numpy() > 2 * BN, 0.035, 0.07)
-    noise = rng.lognormal(0.0, 1.0, size=(len(ents), N_MONTHS)) ** sigma[:, None]
+    noise = np.exp(sigma[:, None] * rng.standard_normal(size=(len(ents), N_MONTHS)))
     x = krai_trend()[None, :] * sector * own * seasonal_matrix(rng, div) * bad_years(rng, ents) * noise
     x *= (ents["revenue"].to_numpy() / x[:, year_columns(2023)].sum(1))[:, None]
-    ramp = np.clip((t[None, :] - start[:, None] + 1) / 6.0, 0.0, 1.0)
-    return x * ramp
+    return x * ramp_up(start)
+
+
+def ramp_up(start: np.ndarray, months: int = 6) -> np.ndarray:
+    """0 before a late starter's first month, then a linear ramp to full level."""
+    t = np.arange(N_MONTHS)[None, :]
+    ramp = np.clip((t - start[:, None] + 1) / months, 0.0, 1.0)
+    return np.where(start[:, None] > 0, ramp, 1.0)
 
 
 # --- 4. Calibration ---------------------------------------------------------------------------
@@ -611,10 +637,15 @@ def headcount(rng, x: np.ndarray, ents: pd.DataFrame) -> np.ndarray:
     base_prod = np.array([PRODUCTIVITY_MLN[int(d)] for d in ents["division"]]) * MLN
     prod = base_prod * rng.lognormal(0.0, 0.2, size=len(ents)) * (revenue_2025 / BN) ** 0.06
     prod = np.clip(prod, 3 * MLN, 32 * MLN)
+    # Headcount follows the firm's real growth, damped: its share of the krai's
+    # shipments (power 0.5) times the krai's nominal level (power 0.15, mostly prices).
     trend = rolling_year_mean(x)
-    ratio = trend / trend[:, year_columns(2025)].mean(1, keepdims=True)
+    krai = trend.sum(0)
+    share = trend / krai
+    share_ratio = share / share[:, year_columns(2025)].mean(1, keepdims=True)
+    krai_ratio = krai / krai[year_columns(2025)].mean()
     base = revenue_2025 / prod
-    emp = base[:, None] * np.power(np.maximum(ratio, 1e-9), 0.5)
+    emp = base[:, None] * np.power(np.maximum(share_ratio, 1e-9), 0.5) * np.power(krai_ratio, 0.15)[None, :]
     emp *= rng.lognormal(0.0, 0.01, size=emp.shape)
     return np.maximum(np.rint(emp), 1).astype(np.int64)
 
@@ -625,7 +656,7 @@ def export_series(rng, x: np.ndarray, ents: pd.DataFrame) -> np.ndarray:
     p_export = np.select([revenue > 2 * BN, revenue > 0.8 * BN, revenue > 0.12 * BN], [0.85, 0.55, 0.2], 0.03)
     exporter = rng.random(len(ents)) < p_export
     base = np.array([EXPORT_SHARE.get(int(d), 0.0) for d in ents["division"]])
-    share = np.minimum(base * rng.lognormal(0.0, 0.5, size=len(ents)), 0.85) * exporter
+    share = np.minimum(base * rng.lognormal(0.0, 0.35, size=len(ents)), np.minimum(1.6 * base, 0.85)) * exporter
     monthly = np.minimum(share[:, None] * rng.uniform(0.6, 1.4, size=x.shape), 0.95)
     return x * monthly
 
@@ -677,7 +708,7 @@ def amounts_to_total(rng, ranges: list[tuple[float, float]], total: float, unit:
 def loan_status(rng, decision: date, term: float) -> str:
     if decision >= date(2026, 8, 1):
         return "Одобрен"
-    ends = decision.replace(year=decision.year + int(term))
+    ends = date(decision.year + int(term), decision.month, min(decision.day, 28))
     if ends <= DATA_END:
         return "Погашен"
     if decision.year <= 2023 and rng.random() < 0.08:
@@ -689,8 +720,8 @@ def year_window(year: int, last: date | None = None) -> tuple[date, date]:
     return date(year, 1, 10), last or (DATA_END if year == LAST_YEAR else date(year, 12, 25))
 
 
-def draw_programme(rng, programmes, year: int, food_ok: bool = True):
-    options = [p for p in programmes if p.since <= year and (food_ok or not p.food_only)]
+def draw_programme(rng, programmes, year: int):
+    options = [p for p in programmes if p.since <= year]
     w = np.array([p.weight for p in options])
     return options[int(rng.choice(len(options), p=w / w.sum()))]
 
@@ -750,7 +781,8 @@ def make_loans(rng, ents: pd.DataFrame, start: np.ndarray) -> pd.DataFrame:
 def number_records(df: pd.DataFrame, column: str, pattern: str) -> pd.DataFrame:
     """Sort by decision date (stable) and number within each year."""
     df = df.reset_index(drop=True)
-    df = df.iloc[np.lexsort((np.arange(len(df)), df["decision_date"].to_numpy()))].reset_index(drop=True)
+    day = df["decision_date"].map(date.toordinal).to_numpy()
+    df = df.iloc[np.argsort(day, kind="stable")].reset_index(drop=True)
     years = df["decision_date"].map(lambda d: d.year)
     seq = years.groupby(years).cumcount() + 1
     df.insert(0, column, [pattern.format(year=y, n=n) for y, n in zip(years, seq)])
