@@ -11,20 +11,24 @@ if f is None:
 p = f.params()
 
 k = ui.run("overview_kpis", p).iloc[0]
-c = st.columns(5)
-ui.metric(c[0], T.KPI_SHIPPED, fmt.money(k.shipped_rub), k.shipped_rub, k.shipped_prev_rub)
-ui.metric(c[1], T.KPI_OUTPUT, fmt.money(k.output_rub), k.output_rub, k.output_prev_rub)
-ui.metric(c[2], T.KPI_ENTERPRISES, fmt.number(k.enterprises), k.enterprises, k.enterprises_prev)
-ui.metric(c[3], T.KPI_LOANS, fmt.money(k.loans_rub), k.loans_rub, k.loans_prev_rub,
-          help=T.KPI_LOANS_COUNT.format(count=fmt.number(k.loans_count)))
-ui.metric(c[4], T.KPI_SUBSIDIES, fmt.money(k.subsidies_rub), k.subsidies_rub, k.subsidies_prev_rub)
-
 monthly = ui.run("shipments_monthly", p)
+row1, row2 = st.columns(3), st.columns(3)
+ui.metric(row1[0], T.KPI_SHIPPED, fmt.money(k.shipped_rub), k.shipped_rub, k.shipped_prev_rub)
+ui.metric(row1[1], T.KPI_OUTPUT, fmt.money(k.output_rub), k.output_rub, k.output_prev_rub)
+ui.metric(row1[2], T.KPI_ENTERPRISES, fmt.number(k.enterprises), k.enterprises, k.enterprises_prev)
+ui.metric(row2[0], T.KPI_LOANS, fmt.money(k.loans_rub), k.loans_rub, k.loans_prev_rub,
+          help=T.KPI_LOANS_COUNT.format(count=fmt.number(k.loans_count)))
+ui.metric(row2[1], T.KPI_SUBSIDIES, fmt.money(k.subsidies_rub), k.subsidies_rub, k.subsidies_prev_rub)
+ui.metric(row2[2], T.KPI_EXPORT_SHARE, fmt.percent(k.export_rub / k.shipped_rub if k.shipped_rub else None))
+
 ui.chart(charts.monthly_trend(monthly, "shipped_rub", "shipped_prev_rub", T.CHART_SHIPMENTS_MONTHLY,
                               T.SERIES_SHIPPED, T.YEAR_AGO, T.NO_ROWS))
 by_muni = ui.run("shipments_by_municipality", p)
-ui.municipality_map(by_muni, "shipped_rub", T.MAP_SHIPMENTS, T.KPI_SHIPPED, key="map-overview")
-ui.chart(charts.ranked_bars(by_muni, "municipality", "shipped_rub", T.CHART_SHIPMENTS_BY_MUNI, T.NO_ROWS, top=44))
+left, right = st.columns([1.1, 1])
+with left:
+    ui.municipality_map(by_muni, "shipped_rub", T.MAP_SHIPMENTS, T.KPI_SHIPPED, key="map-overview")
+with right:
+    ui.chart(charts.ranked_bars(by_muni, "municipality", "shipped_rub", T.CHART_TOP_MUNIS, T.NO_ROWS, top=15))
 
 ui.downloads([
     (T.DL_KPIS, "обзор-показатели", ui.run("overview_kpis", p)),

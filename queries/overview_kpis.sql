@@ -4,7 +4,7 @@
 --   $divisions  VARCHAR[]  OKVED divisions (two digits); empty list = all
 --   $date_from  DATE       first month of the period (first day of month)
 --   $date_to    DATE       last month of the period, inclusive (first day of month)
--- Returns: shipped_rub DOUBLE, shipped_prev_rub DOUBLE, output_rub DOUBLE, output_prev_rub DOUBLE,
+-- Returns: shipped_rub DOUBLE, shipped_prev_rub DOUBLE, export_rub DOUBLE, output_rub DOUBLE, output_prev_rub DOUBLE,
 --   enterprises BIGINT, enterprises_prev BIGINT, loans_rub DOUBLE, loans_prev_rub DOUBLE,
 --   loans_count BIGINT, loans_prev_count BIGINT, subsidies_rub DOUBLE, subsidies_prev_rub DOUBLE
 WITH bounds AS (
@@ -17,6 +17,7 @@ ship AS (
     SELECT
         sum(shipped_rub) FILTER (WHERE period >= cur_from AND period < cur_end) AS shipped_rub,
         sum(shipped_rub) FILTER (WHERE period >= prev_from AND period < prev_end) AS shipped_prev_rub,
+        coalesce(sum(export_rub) FILTER (WHERE period >= cur_from AND period < cur_end), 0) AS export_rub,
         count(DISTINCT inn) FILTER (WHERE period >= cur_from AND period < cur_end) AS ship_firms
     FROM shipments, bounds
     WHERE period >= prev_from AND period < cur_end
@@ -63,7 +64,7 @@ subsidy AS (
     WHERE (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], oktmo))
       AND (len($divisions::VARCHAR[]) = 0 OR list_contains($divisions::VARCHAR[], division))
 )
-SELECT ship.shipped_rub, ship.shipped_prev_rub, prod.output_rub, prod.output_prev_rub,
+SELECT ship.shipped_rub, ship.shipped_prev_rub, ship.export_rub, prod.output_rub, prod.output_prev_rub,
        reporting.enterprises, reporting.enterprises_prev,
        coalesce(loan.loans_rub, 0) AS loans_rub, coalesce(loan.loans_prev_rub, 0) AS loans_prev_rub,
        loan.loans_count, loan.loans_prev_count,

@@ -53,6 +53,7 @@ def test_overview_kpis_whole_krai(small_db, window):
     k = q(small_db, "overview_kpis", **window).iloc[0]
     assert k.shipped_rub == sum(SHIPPED_2025.values()) * M == 1_290 * M
     assert k.shipped_prev_rub == sum(SHIPPED_2024.values()) * M == 1_120 * M
+    assert k.export_rub == sum(EXPORT_2025.values()) * M == 300 * M
     assert k.output_rub == (140 + 135 + 460 + 410) * M        # A and B, Nov-Dec 2025
     assert k.output_prev_rub == (110 + 115) * M               # A, Nov-Dec 2024
     assert k.enterprises == 5                                 # A, B, C, D and the unregistered INN
