@@ -4,6 +4,8 @@ import streamlit as st
 from kuban import fmt, paths, ui
 from kuban import texts as T
 
+MAX_SHOWN = 5_000   # rows of the problem table drawn in the browser; the download has them all
+
 ui.ensure_frame()
 st.title(T.DATA_TITLE)
 st.markdown(T.DATA_INTRO)
@@ -29,9 +31,13 @@ if problems_all.empty:
     st.success(T.DATA_NO_PROBLEMS)
     problems = problems_all
 else:
-    kinds = st.multiselect(T.DATA_KIND_FILTER, list(T.KIND_LABELS), format_func=T.KIND_LABELS.get, key="kinds")
+    kinds = st.multiselect(T.DATA_KIND_FILTER, list(T.KIND_LABELS), format_func=T.KIND_LABELS.get, key="kinds",
+                           placeholder=T.DATA_KIND_ALL)
     problems = ui.run("load_problems", {"kinds": kinds})
-    shown = problems.assign(table=problems["table"].map(T.TABLE_LABELS), kind=problems["kind"].map(T.KIND_LABELS))
+    head = problems.head(MAX_SHOWN)
+    shown = head.assign(table=head["table"].map(T.TABLE_LABELS), kind=head["kind"].map(T.KIND_LABELS))
     st.dataframe(shown.rename(columns=T.COL), hide_index=True, width="stretch")
+    if len(problems) > MAX_SHOWN:
+        st.caption(T.DATA_SHOWN_FIRST.format(shown=fmt.number(MAX_SHOWN), total=fmt.number(len(problems))))
 
 ui.downloads([(T.DL_PROBLEMS, "отчёт-о-загрузке", problems), (T.DL_FILES, "файлы", files)], None)
