@@ -86,6 +86,9 @@ def cmd_sql(args) -> int:
         print(f"Папка данных не найдена: {folder}", file=sys.stderr)
         return EXIT_UNUSABLE
     db = Database(_load(folder))
+    # Only the loaded tables: no reading or writing of other files from a query.
+    db.con.execute("SET enable_external_access = false")
+    db.con.execute("SET lock_configuration = true")
     try:
         frame = db.cursor().execute(args.query).df()
     except duckdb.Error as exc:
