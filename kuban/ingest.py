@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ import pandas as pd
 
 from . import paths
 from .contract import FACT_TABLES, TABLES, Table, header_map, normalize_header
-from .parse import PARSERS, MunicipalityMatcher, check_range, clean_text
+from .parse import PARSERS, MunicipalityMatcher, by_unique, check_range, clean_text, is_total
 from .readers import CSV_EXTENSIONS, EXCEL_EXTENSIONS, PARQUET_EXTENSIONS, FileRefused, read_file
 from .texts import R, SHIPPED_REFERENCE
 
@@ -32,7 +31,11 @@ DATA_EXTENSIONS = CSV_EXTENSIONS | PARQUET_EXTENSIONS | EXCEL_EXTENSIONS
 IGNORED_FILES = {"readme.md", "readme.txt", ".ds_store", "thumbs.db", "desktop.ini"}
 BOUNDARY_EXTENSIONS = {".geojson", ".json"}
 DEMO_MARKER = "demo.json"
-_TOTAL = re.compile(r"^(итого|всего)(\s*[:.,]?\s*(по\b.*)?)?$", re.IGNORECASE)
+# Folders of the data folder that hold settings, not table rows: saved cluster definitions
+# (kuban/cluster.py). scan() does not report them and fingerprint() ignores them, so saving
+# a definition neither warns nor reloads the tables.
+CLUSTERS_FOLDER = "clusters"
+SETTINGS_FOLDERS = {CLUSTERS_FOLDER}
 
 
 @dataclass
@@ -80,6 +83,8 @@ def scan(data_dir: Path) -> tuple[dict[str, list[Path]], list[dict], list[Path]]
         if _skipped(entry.name):
             continue
         if entry.is_dir():
+            if entry.name in SETTINGS_FOLDERS:
+                continue
             if entry.name not in TABLES:
                 warnings.append(_problem(None, entry.name + "/", None, None, "warning",
                                          R["folder_unknown"].format(folder=entry.name)))
@@ -106,6 +111,8 @@ def fingerprint(data_dir: Path) -> str:
     """Changes when any file under the folder is added, removed or modified."""
     h = hashlib.sha1()
     for root, dirs, names in os.walk(data_dir):
+        if root == os.fspath(data_dir):          # the top level: leave out settings folders
+            dirs[:] = [d for d in dirs if d not in SETTINGS_FOLDERS]
         dirs.sort()
         for name in sorted(names):
             p = os.path.join(root, name)
@@ -128,15 +135,22 @@ class FileResult:
     frame: pd.DataFrame | None         # valid rows, typed, with `_line`
     problems: list[dict]               # refusals and warnings of this file (without `table`/`file`)
     refused_reason: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)  # column -> its header as written in the file
 
 
 def _as_text(s: pd.Series) -> pd.Series:
     """A typed Parquet column read where text is expected (e.g. an INN stored as a number)."""
     if pd.api.types.is_float_dtype(s):
-        return s.map(lambda x: pd.NA if pd.isna(x) else (str(int(x)) if float(x).is_integer() else str(x))).astype("string")
+        return _number_text(s)[0]
     if pd.api.types.is_datetime64_any_dtype(s):
         return s.dt.strftime("%Y-%m-%d").astype("string")
     return s
+
+
+@by_unique
+def _number_text(s: pd.Series):
+    text = s.map(lambda x: pd.NA if pd.isna(x) else (str(int(x)) if float(x).is_integer() else str(x)))
+    return text.astype("string"), pd.Series(pd.NA, index=s.index, dtype=object)
 
 
 def _parse_column(col, raw: pd.Series, matcher: MunicipalityMatcher | None):
@@ -151,7 +165,7 @@ def _parse_column(col, raw: pd.Series, matcher: MunicipalityMatcher | None):
         return values, errors
     if col.kind in ("month", "date") and pd.api.types.is_datetime64_any_dtype(raw):
         errors = pd.Series(pd.NA, index=raw.index, dtype=object)
-        values = raw.astype("datetime64[s]")
+        values = raw.astype("datetime64[s]").dt.normalize()   # a date or month: the time of day is dropped
         if col.kind == "month":
             bad = (values.dt.day != 1).fillna(False).astype(bool)
             errors[bad] = [R["month_not_first"].format(value=v.strftime("%d.%m.%Y")) for v in values[bad]]
@@ -197,7 +211,7 @@ def validate(table: Table, raw, matcher: MunicipalityMatcher | None) -> FileResu
     for pos in by_column.values():
         s = frame[pos]
         if pd.api.types.is_string_dtype(s):
-            hit = s.str.strip().str.fullmatch(_TOTAL).fillna(False).astype(bool) & reason.isna()
+            hit = pd.Series(is_total(s), index=s.index) & reason.isna()
             if hit.any():
                 reason[hit] = [R["total_row"].format(value=v.strip()) for v in s[hit]]
                 column[hit] = raw.headers[pos]
@@ -215,8 +229,8 @@ def validate(table: Table, raw, matcher: MunicipalityMatcher | None) -> FileResu
                 errors = errors.copy()
                 errors[empty] = R["required_empty"].format(column=raw.headers[by_column[col.name]])
         if col.min is not None or col.max is not None:
-            shown = raw_col.astype("string") if not pd.api.types.is_string_dtype(raw_col) else raw_col
-            range_errors = check_range(values, shown, col.min, col.min_exclusive, col.max)
+            # Messages quote the value as written; check_range formats only the failing rows.
+            range_errors = check_range(values, raw_col, col.min, col.min_exclusive, col.max)
             errors = errors.fillna(range_errors) if errors.notna().any() else range_errors
         new = reason.isna() & errors.notna()
         if new.any():
@@ -239,7 +253,7 @@ def validate(table: Table, raw, matcher: MunicipalityMatcher | None) -> FileResu
     out["_line"] = frame["_line"].to_numpy()
     out = out[~bad].reset_index(drop=True)
     assert len(out) + int(bad.sum()) == n
-    return FileResult(out, problems)
+    return FileResult(out, problems, headers={name: raw.headers[pos] for name, pos in by_column.items()})
 
 
 def _empty_dtype(kind: str) -> str:
@@ -296,14 +310,14 @@ def load_file(path: Path, table: Table, matcher: MunicipalityMatcher | None, mat
 
 # --- One table --------------------------------------------------------------------
 
-def _key_text(table: Table, row) -> str:
-    parts = []
+def _key_texts(table: Table, rows: pd.DataFrame) -> list[str]:
+    """«ИНН 2310000011, Период 2025-03» for each row, built column by column."""
+    text = None
     for k in table.key:
-        v = row[k]
-        if k == "period":
-            v = pd.Timestamp(v).strftime("%Y-%m")
-        parts.append(f"{table.column(k).ru} {v}")
-    return ", ".join(parts)
+        v = rows[k].dt.strftime("%Y-%m") if k == "period" else rows[k].astype("string")
+        part = table.column(k).ru + " " + v.astype(str)
+        text = part if text is None else text + ", " + part
+    return text.tolist()
 
 
 def load_table(table: Table, files: list[Path], data_dir: Path, matcher, matcher_key="",
@@ -321,7 +335,8 @@ def load_table(table: Table, files: list[Path], data_dir: Path, matcher, matcher
         f = result.frame.copy()
         f["_file"] = rel
         frames.append(f)
-        infos.append({"table": table.name, "file": rel, "status": "loaded", "reason": None})
+        infos.append({"table": table.name, "file": rel, "status": "loaded", "reason": None,
+                      "headers": result.headers})
     columns = [c.name for c in table.columns] + ["_line", "_file"]
     if frames:
         frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
@@ -338,9 +353,11 @@ def load_table(table: Table, files: list[Path], data_dir: Path, matcher, matcher
         winners = frame.loc[~dup].set_index(key)[["_file", "_line"]]
         losers = frame.loc[dup]
         won = winners.loc[pd.MultiIndex.from_frame(losers[key]) if len(key) > 1 else losers[key[0]]]
-        for (_, row), (wfile, wline) in zip(losers.iterrows(), won.itertuples(index=False)):
-            problems.append(_problem(table.name, row["_file"], int(row["_line"]), None, "superseded",
-                                     R["superseded"].format(line=int(wline), file=wfile, key=_key_text(table, row))))
+        template = R["superseded"]
+        problems.extend(
+            _problem(table.name, f, int(ln), None, "superseded", template.format(line=int(wl), file=wf, key=kt))
+            for f, ln, wf, wl, kt in zip(losers["_file"].tolist(), losers["_line"].tolist(), won["_file"].tolist(),
+                                         won["_line"].tolist(), _key_texts(table, losers)))
         frame = frame.loc[~dup].reset_index(drop=True)
     return frame, problems, infos
 
@@ -383,9 +400,11 @@ def load_folder(data_dir: Path | str | None = None) -> LoadResult:
         frame, p, i = load_table(TABLES[name], files[name], data_dir, None)
         problems += p
         infos += i
+        inn_header = {info["file"]: info.get("headers", {}).get("inn", "inn") for info in i}
         unknown = ~frame["inn"].isin(register).to_numpy()
         if unknown.any():
-            problems.extend(_problem(name, f, int(ln), "inn", "warning", R["inn_not_in_register"].format(inn=inn))
+            problems.extend(_problem(name, f, int(ln), inn_header.get(f, "inn"), "warning",
+                                     R["inn_not_in_register"].format(inn=inn))
                             for f, ln, inn in zip(frame["_file"][unknown], frame["_line"][unknown], frame["inn"][unknown]))
         tables[name] = frame
 

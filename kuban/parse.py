@@ -8,10 +8,13 @@ done on whole columns so files of millions of rows load in seconds.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .texts import R
 
@@ -27,17 +30,78 @@ _NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
 
 def _fmt(template: str, values: pd.Series, **extra) -> pd.Series:
     """Apply a reason template to each value (only where needed: callers pass the failing subset)."""
-    return pd.Series([R[template].format(value=v, **extra) for v in values], index=values.index, dtype=object)
+    return pd.Series([R[template].format(value=_shown(v), **extra) for v in values], index=values.index, dtype=object)
+
+
+def _shown(v) -> str:
+    """A value as a user wrote it; typed numbers from Parquet without a trailing «.0»."""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).replace(".", ",") if isinstance(v, float) else str(v)
 
 
 def _errors_like(s: pd.Series) -> pd.Series:
     return pd.Series(pd.NA, index=s.index, dtype=object)
 
 
+def _arrow(s: pd.Series) -> pa.Array:
+    """The Arrow string array behind a Series (zero-copy for pandas' Arrow-backed strings)."""
+    arr = s.array if isinstance(s.array, pd.arrays.ArrowStringArray) else s.astype("string").array
+    return pa.array(arr)
+
+
+def _series(arr, index) -> pd.Series:
+    return pd.Series(pd.arrays.ArrowStringArray(arr), index=index)
+
+
+def _mask(arr) -> np.ndarray:
+    """A boolean Arrow result as a numpy mask (null -> False)."""
+    return arr.fill_null(False).to_numpy(zero_copy_only=False)
+
+
+def by_unique(parser):
+    """Parse each distinct value once and spread the results back.
+
+    Codes, months, dates and INNs repeat: ten million rows carry a few hundred thousand
+    distinct values, so parsing the distinct ones is what keeps big files fast.
+    """
+    @functools.wraps(parser)
+    def wrapped(s: pd.Series, *args, **kwargs):
+        if len(s) < 2000:
+            return parser(s, *args, **kwargs)
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+        if len(uniques) * 2 > len(s):
+            return parser(s, *args, **kwargs)
+        values, errors = parser(pd.Series(uniques), *args, **kwargs)
+        missing = codes < 0
+        safe = np.where(missing, 0, codes)
+        out_values = pd.Series(values.array.take(np.where(missing, -1, codes), allow_fill=True), index=s.index)
+        out_errors = errors.to_numpy(dtype=object)[safe]
+        out_errors[missing] = pd.NA
+        return out_values, pd.Series(out_errors, index=s.index, dtype=object)
+    return wrapped
+
+
 def clean_text(s: pd.Series) -> pd.Series:
     """Strip surrounding (also no-break) spaces; empty -> NA."""
-    s = s.astype("string").str.strip(SPACES + "\r\n")
-    return s.mask(s == "", pd.NA)
+    a = pc.utf8_trim(_arrow(s), characters=SPACES + "\r\n")
+    a = pc.if_else(pc.equal(a, ""), pa.scalar(None, a.type), a)
+    return _series(a, s.index)
+
+
+_TOTAL = r"^(итого|всего)(\s*[:.,]?\s*(по(\s.*)?)?)?$"
+
+
+def is_total(s: pd.Series) -> np.ndarray:
+    """Cells that say «Итого», «Всего:», «ИТОГО по району» (a total row, never data)."""
+    lower = pc.utf8_lower(pc.utf8_trim_whitespace(_arrow(s)))
+    maybe = _mask(pc.or_(pc.starts_with(lower, "итого"), pc.starts_with(lower, "всего")))
+    if not maybe.any():
+        return maybe
+    out = np.zeros(len(s), dtype=bool)
+    idx = np.flatnonzero(maybe)
+    out[idx] = _mask(pc.match_substring_regex(lower.take(pa.array(idx)), _TOTAL))
+    return out
 
 
 def parse_text(s: pd.Series):
@@ -48,9 +112,14 @@ def parse_number(s: pd.Series, integer: bool = False):
     """Decimal point or comma; thousands grouped by space, NBSP or narrow NBSP."""
     errors = _errors_like(s)
     present = s.notna()
-    compact = s.str.replace(r"[\s\u00a0\u202f\u2007\u2009]", "", regex=True)
-    ok = compact.str.fullmatch(_NUMBER).fillna(False).astype(bool)
-    values = pd.to_numeric(compact.where(ok).str.replace(",", ".", regex=False), errors="coerce").astype("Float64")
+    compact = _arrow(s)
+    for space in SPACES:
+        compact = pc.replace_substring(compact, space, "")
+    ok_arr = pc.match_substring_regex(compact, _NUMBER.pattern).fill_null(False)
+    ok = pd.Series(ok_arr.to_numpy(zero_copy_only=False), index=s.index)
+    number = pc.cast(pc.replace_substring(pc.if_else(ok_arr, compact, pa.scalar(None, compact.type)), ",", "."),
+                     pa.float64())
+    values = pd.Series(number.to_numpy(zero_copy_only=False), index=s.index).astype("Float64")
     bad = present & ~ok
     if bad.any():
         errors[bad] = _fmt("not_number", s[bad])
@@ -98,6 +167,7 @@ _MONTH_PATTERNS = [
 _MONTH_NAME = re.compile(r"^(?P<name>[а-яё]+)\s+(?P<y>\d{4})(?:\s*г(?:од|\.)?)?$")
 
 
+@by_unique
 def parse_month(s: pd.Series):
     """Months: 2025-03, 2025-03-01, 03.2025, 01.03.2025, март 2025. Returns first-of-month dates."""
     errors = _errors_like(s)
@@ -146,6 +216,7 @@ _DATE_PATTERNS = [
 ]
 
 
+@by_unique
 def parse_date(s: pd.Series):
     """Dates: 2025-03-14 or 14.03.2025; impossible dates (31.02.2025) are refused."""
     errors = _errors_like(s)
@@ -196,6 +267,7 @@ def inn_valid(values: pd.Series) -> np.ndarray:
     return result
 
 
+@by_unique
 def parse_inn(s: pd.Series):
     errors = _errors_like(s)
     v = s.str.replace(r"[\s\u00a0\u202f]", "", regex=True)
@@ -217,6 +289,7 @@ def parse_inn(s: pd.Series):
     return v.where(present & right_len & checked), errors
 
 
+@by_unique
 def parse_okved(s: pd.Series):
     errors = _errors_like(s)
     v = s.str.replace(r"\s", "", regex=True)
@@ -227,6 +300,7 @@ def parse_okved(s: pd.Series):
     return v.where(ok), errors
 
 
+@by_unique
 def parse_oktmo(s: pd.Series):
     errors = _errors_like(s)
     v = s.str.replace(r"\s", "", regex=True)
@@ -315,8 +389,17 @@ class MunicipalityMatcher:
         return self.key_to_oktmo.get(municipality_key(text))
 
     def closest(self, text: str, n: int = 3) -> list[str]:
+        digits = re.sub(r"\D", "", str(text))
+        if len(digits) >= 5:
+            # A code: compare with the codes («3621000», its leading zero lost by Excel -> 03621000).
+            found = difflib.get_close_matches(digits.zfill(8)[:8], list(self.names), n=n, cutoff=0.5)
+            if found:
+                return [self.names[c] for c in found]
         key = municipality_key(text)
-        found = difflib.get_close_matches(key, list(self.key_to_oktmo), n=n * 2, cutoff=0.5)
+        keys = list(self.key_to_oktmo)
+        # The closest names; when none is close, still the nearest ones that share anything.
+        found = (difflib.get_close_matches(key, keys, n=n * 2, cutoff=0.5)
+                 or difflib.get_close_matches(key, keys, n=n * 2, cutoff=0.01))
         names: list[str] = []
         for k in found:
             name = self.names[self.key_to_oktmo[k]]

@@ -8,12 +8,16 @@ column by column, in `kuban.ingest`.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .contract import Table, header_map, normalize_header
@@ -81,6 +85,14 @@ def _split(line: str, delimiter: str) -> list[str]:
     return next(csv.reader([line], delimiter=delimiter))
 
 
+def _strict(text: str, delimiter: str) -> list[str] | None:
+    """Fields of one record, or None when its quoting is malformed (e.g. a quote never closed)."""
+    try:
+        return next(csv.reader([text], delimiter=delimiter, strict=True))
+    except csv.Error:
+        return None
+
+
 def sniff_delimiter(header: str, table: Table) -> str:
     """The delimiter under which most header cells are known column names."""
     known = header_map(table)
@@ -106,29 +118,42 @@ def read_csv(path: Path, table: Table) -> RawFile:
     headers = [c.strip(_BLANK) for c in _split(lines[h], delimiter)]
     n_fields = len(headers)
 
+    if not any('"' in line for line in lines[h + 1:]):
+        frame, problems = _rows_without_quotes(lines, h + 1, delimiter, n_fields)
+        return RawFile(frame, headers, h + 1, problems)
+
     rows: list[list[str]] = []
     line_numbers: list[int] = []
     problems: list[tuple[int, str]] = []
     i, n = h + 1, len(lines)
+    blank = _BLANK + delimiter
     while i < n:
         line = lines[i]
         start = i
         i += 1
+        if not line.strip(blank):
+            continue  # a blank line or a line of bare delimiters (Excel's empty row): no row at all
         if '"' in line and line.count('"') % 2:
-            # A quoted field may contain line breaks; accept only if closing it gives a whole row.
-            joined, j, fields = line, i, None
-            while j < n and j - start <= MAX_QUOTED_LINES:
-                joined += "\n" + lines[j]
-                j += 1
-                if joined.count('"') % 2 == 0:
-                    candidate = next(csv.reader([joined], delimiter=delimiter))
-                    if len(candidate) == n_fields:
-                        fields = candidate
-                    break
+            fields = _strict(line, delimiter)  # a stray quote inside an unquoted field (1/2") is a literal
+            if fields is not None and len(fields) != n_fields:
+                fields = None
+            if fields is None and len(line.split(delimiter)) < n_fields:
+                # A quoted field may contain line breaks; accept only if closing it gives a whole,
+                # well-formed row. A line that already holds a whole row is a broken row, never the
+                # start of a multi-line cell: joining it would swallow the good lines after it.
+                joined, j = line, i
+                while j < n and j - start <= MAX_QUOTED_LINES:
+                    joined += "\n" + lines[j]
+                    j += 1
+                    if joined.count('"') % 2 == 0:
+                        candidate = _strict(joined, delimiter)
+                        if candidate is not None and len(candidate) == n_fields:
+                            fields = candidate
+                            i = j
+                        break
             if fields is None:
                 problems.append((start + 1, R["unterminated_quote"]))
                 continue
-            i = j
         else:
             fields = _split(line, delimiter)
         if len(fields) != n_fields:
@@ -143,6 +168,45 @@ def read_csv(path: Path, table: Table) -> RawFile:
     frame = pd.DataFrame({k: pd.array(list(col), dtype="string") for k, col in enumerate(columns)})
     frame["_line"] = pd.array(line_numbers, dtype="int64")
     return RawFile(frame, headers, h + 1, problems)
+
+
+def _rows_without_quotes(lines: list[str], start: int, delimiter: str, n_fields: int):
+    """The fast path for files with no quote at all (most big monthly files): every line is one row.
+
+    Lines are checked by counting delimiters; the well-formed ones are parsed by Arrow's CSV reader
+    in one go (as text: values are parsed later, column by column).
+    """
+    expected = n_fields - 1
+    blank = _BLANK + delimiter
+    good: list[int] = []
+    problems: list[tuple[int, str]] = []
+    for i in range(start, len(lines)):
+        line = lines[i]
+        count = line.count(delimiter)
+        if not line.strip(blank):
+            continue  # a blank line or a line of bare delimiters (Excel's empty row)
+        if count == expected:
+            good.append(i)
+        else:
+            problems.append((i + 1, R["field_count"].format(found=count + 1, expected=n_fields)))
+    names = [str(k) for k in range(n_fields)]
+    if good:
+        body = "\n".join([lines[i] for i in good]).encode("utf-8")
+        table = pa_csv.read_csv(
+            io.BytesIO(body),
+            read_options=pa_csv.ReadOptions(column_names=names, block_size=1 << 24),
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char=False, double_quote=False,
+                                              escape_char=False, newlines_in_values=False,
+                                              ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(column_types={k: pa.string() for k in names},
+                                                  strings_can_be_null=False),
+        )
+        frame = pd.DataFrame({k: pd.Series(pd.arrays.ArrowStringArray(table.column(str(k)).combine_chunks()))
+                              for k in range(n_fields)})
+    else:
+        frame = pd.DataFrame({k: pd.array([], dtype="string") for k in range(n_fields)})
+    frame["_line"] = np.asarray(good, dtype=np.int64) + 1
+    return frame, problems
 
 
 def read_parquet(path: Path) -> RawFile:
@@ -163,8 +227,11 @@ def _arrow_column(col: pa.ChunkedArray) -> pd.Series:
     t = col.type
     if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t):
         return pd.Series(col.cast(pa.float64()).to_pandas(), dtype="Float64")
+    if pa.types.is_timestamp(t) and t.tz is not None:
+        col = pc.local_timestamp(col)   # 2025-03-01 00:00 MSK is the 1st of March, not 28.02 21:00 UTC
     if pa.types.is_date(t) or pa.types.is_timestamp(t):
-        return pd.Series(col.cast(pa.timestamp("s")).to_pandas(), dtype="datetime64[s]")
+        # safe=False: a fraction of a second must not refuse the file (the day is what counts).
+        return pd.Series(col.cast(pa.timestamp("s"), safe=False).to_pandas(), dtype="datetime64[s]")
     if pa.types.is_dictionary(t):
         col = col.cast(t.value_type)
     return pd.Series(col.cast(pa.string()).to_pandas(), dtype="string")
