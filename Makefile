@@ -27,8 +27,10 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
 	else $(PY) -m playwright install chromium; fi
 
+# Functions, queries and pages (AppTest) on both cores, then the browser layer (one server, one Chromium).
 test: $(VENV)/.dev-installed chromium
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not browser" -n 2
+	$(PY) -m pytest -m browser
 
 # Without the browser layer (quick feedback while coding).
 test-fast: $(VENV)/.dev-installed

@@ -33,6 +33,11 @@ class Filters:
                 "date_from": self.date_from, "date_to": self.date_to, **extra}
 
     @property
+    def months(self) -> list[date]:
+        """Every month of the chosen period (first days)."""
+        return month_range(self.date_from, self.date_to)
+
+    @property
     def place(self) -> str:
         if not self.muni_names:
             return WHOLE_KRAI

@@ -15,7 +15,7 @@ MONTHS = ("январь", "февраль", "март", "апрель", "май"
 MONTHS_SHORT = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
 
 # (divisor, unit) from largest to smallest
-MONEY_UNITS = ((1e12, "трлн ₽"), (1e9, "млрд ₽"), (1e6, "млн ₽"), (1e3, "тыс. ₽"), (1, "₽"))
+MONEY_UNITS = ((1e12, "трлн\u00a0₽"), (1e9, "млрд\u00a0₽"), (1e6, "млн\u00a0₽"), (1e3, "тыс.\u00a0₽"), (1, "₽"))
 
 
 def _missing(x) -> bool:
@@ -56,6 +56,16 @@ def percent(x, decimals: int = 1, signed: bool = False) -> str:
     if signed and float(x) > 0:
         text = "+" + text
     return f"{text}{NBSP}%"
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """Russian plural agreement: 1 строка, 2 строки, 5 строк, 21 строка, 11 строк."""
+    n = abs(int(n))
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
 
 
 def change(current, previous):

@@ -24,7 +24,8 @@ c[4].metric(T.DATA_WARNINGS, fmt.number(counts.get("warning", 0)), border=True)
 st.subheader(T.DATA_FILES)
 shown_files = files.assign(table=files["table"].map(T.TABLE_LABELS), status=files["status"].map(T.STATUS_LABELS),
                            period_min=files["period_min"].map(fmt.date_ru), period_max=files["period_max"].map(fmt.date_ru))
-st.dataframe(shown_files.rename(columns=T.COL), hide_index=True, width="stretch")
+st.dataframe(shown_files.rename(columns=T.COL), hide_index=True, width="stretch",
+             column_config=ui.wide_columns(T.COL["file"], T.COL["reason"]))
 
 st.subheader(T.DATA_PROBLEMS)
 if problems_all.empty:
@@ -36,7 +37,8 @@ else:
     problems = ui.run("load_problems", {"kinds": kinds})
     head = problems.head(MAX_SHOWN)
     shown = head.assign(table=head["table"].map(T.TABLE_LABELS), kind=head["kind"].map(T.KIND_LABELS))
-    st.dataframe(shown.rename(columns=T.COL), hide_index=True, width="stretch")
+    st.dataframe(shown.rename(columns=T.COL), hide_index=True, width="stretch",
+                 column_config=ui.wide_columns(T.COL["reason"]))
     if len(problems) > MAX_SHOWN:
         st.caption(T.DATA_SHOWN_FIRST.format(shown=fmt.number(MAX_SHOWN), total=fmt.number(len(problems))))
 

@@ -16,12 +16,20 @@ NB = "\u00a0"
 
 
 def test_money_picks_the_unit_and_uses_decimal_comma():
-    assert fmt.money(1_234_500_000) == f"1,2{NB}млрд{NB}₽".replace(f"млрд{NB}", "млрд ")
-    assert fmt.money(300_000_000) == f"300,0{NB}млн ₽"
-    assert fmt.money(1_234_567_890_123) == f"1,2{NB}трлн ₽"
-    assert fmt.money(1_234_500_000_000_000) == f"1{NB}234,5{NB}трлн ₽"
+    # no-break spaces between digits groups, the number and its unit, and inside the unit
+    assert fmt.money(1_234_500_000) == f"1,2{NB}млрд{NB}₽"
+    assert fmt.money(300_000_000) == f"300,0{NB}млн{NB}₽"
+    assert fmt.money(1_234_567_890_123) == f"1,2{NB}трлн{NB}₽"
+    assert fmt.money(1_234_500_000_000_000) == f"1{NB}234,5{NB}трлн{NB}₽"
     assert fmt.money(950) == f"950{NB}₽"
     assert fmt.money(None) == "—"
+
+
+def test_plural():
+    words = ("строка", "строки", "строк")
+    assert [fmt.plural(n, *words) for n in (1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 101, 111)] == [
+        "строка", "строки", "строки", "строк", "строк", "строк", "строк", "строка", "строки", "строк",
+        "строка", "строк"]
 
 
 def test_number_and_percent():
@@ -54,8 +62,16 @@ def test_excel_csv_is_bom_semicolon_decimal_comma():
     text = data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0] == ["inn", "name", "period", "shipped_rub"]
-    assert rows[1] == ["2310000011", "ООО «Альфа»", "2025-11-01", "150000000,5"]
+    assert rows[1] == ['="2310000011"', "ООО «Альфа»", "2025-11-01", "150000000,5"]   # a code stays text
     assert rows[2][3] == "0,25"
+
+
+def test_excel_keeps_codes_as_text_and_plain_csv_leaves_them():
+    frame = pd.DataFrame({"okved": ["10.11", "24.10"], "oktmo": ["03621000", "03701000"], "name": ["10.11", "x"]})
+    rows = list(csv.reader(io.StringIO(export.to_excel_csv(frame).decode("utf-8-sig")), delimiter=";"))
+    assert rows[1] == ['="10.11"', '="03621000"', "10.11"]   # only code columns are wrapped
+    rows = list(csv.reader(io.StringIO(export.to_plain_csv(frame).decode("utf-8"))))
+    assert rows[1] == ["10.11", "03621000", "10.11"]
 
 
 def test_plain_csv_is_comma_and_point():
