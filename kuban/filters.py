@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 
 from . import fmt
-from .texts import WHOLE_KRAI
+from .texts import LOAN_REFUSED_STATUSES, WHOLE_KRAI
 
 
 def month_range(first: date, last: date) -> list[date]:
@@ -29,8 +29,10 @@ class Filters:
     date_to: date
 
     def params(self, **extra) -> dict:
+        """Query parameters; a statement binds only those it uses (kuban.queries.bind)."""
         return {"munis": list(self.munis), "divisions": list(self.divisions),
-                "date_from": self.date_from, "date_to": self.date_to, **extra}
+                "date_from": self.date_from, "date_to": self.date_to,
+                "refused": [s.lower() for s in LOAN_REFUSED_STATUSES], **extra}
 
     @property
     def months(self) -> list[date]:

@@ -55,10 +55,10 @@ def sidebar_filters() -> Filters | None:
 
     with st.sidebar:
         st.header(T.FILTERS_HEADER)
-        chosen = st.multiselect(T.FILTER_MUNIS, list(munis["name"]), key="mo", bind="query-params",
+        chosen = st.multiselect(T.FILTER_MUNIS, list(munis["name"]), key="mo", bind="query-params", select_all=False,
                                 placeholder=T.FILTER_MUNIS_PLACEHOLDER, help=T.FILTER_MUNIS_HELP)
         chosen_div = st.multiselect(
-            T.FILTER_DIVISIONS, list(divisions["division"]), key="okved", bind="query-params",
+            T.FILTER_DIVISIONS, list(divisions["division"]), key="okved", bind="query-params", select_all=False,
             placeholder=T.FILTER_DIVISIONS_PLACEHOLDER,
             format_func=lambda d: f"{d} {division_names.get(d) or ''}".strip())
         if pd.isna(bounds["last_period"]):
@@ -69,9 +69,9 @@ def sidebar_filters() -> Filters | None:
         d_from, d_to = default_window(last, first)
         label = lambda k: fmt.month(pd.Timestamp(k + "-01"))  # noqa: E731
         k_from = st.selectbox(T.FILTER_FROM, months, index=months.index(_month_key(d_from)), key="from",
-                                bind="query-params", format_func=label)
+                                bind="query-params", format_func=label, placeholder=T.CHOOSE)
         k_to = st.selectbox(T.FILTER_TO, months, index=months.index(_month_key(d_to)), key="to",
-                              bind="query-params", format_func=label)
+                              bind="query-params", format_func=label, placeholder=T.CHOOSE)
         if k_from > k_to:
             st.warning(T.FILTER_PERIOD_SWAPPED)
             k_from, k_to = k_to, k_from
@@ -148,26 +148,49 @@ def _on_map_click(chart_key: str) -> None:
 
 
 def municipality_map(frame: pd.DataFrame, value: str, title: str, value_label: str, key: str,
-                     money: bool = True) -> None:
-    """The map of all 44 municipalities coloured by `value` of `frame` (by oktmo); clickable."""
+                     money: bool = True, unit: str | None = None) -> None:
+    """The map of all 44 municipalities coloured by `value` of `frame` (by oktmo); clickable.
+
+    `unit`: the unit of a value that is not money (default: `value_label`)."""
     munis = run("municipality_list").rename(columns={"name": "municipality"})
     data = munis.merge(frame[["oktmo", value]].dropna(subset=["oktmo"]), on="oktmo", how="left")
     f = filters()
     fig = charts.municipality_map(data, value, title, value_label, money=money, boundaries=database().boundaries,
-                                  selected=f.munis if f else ())
+                                  selected=f.munis if f else (), unit=unit)
     st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, on_select=lambda: _on_map_click(key),
                     selection_mode="points")
     st.caption(T.MAP_HINT)
 
 
-def money_table(frame: pd.DataFrame, money_cols=(), share_cols=(), growth_cols=(), height: int | None = None) -> None:
-    """A table with Russian headers and Russian-formatted numbers (sorting still uses the raw values)."""
-    formats = {c: (lambda x: fmt.number(x / 1e6, 1)) for c in money_cols}
-    formats.update({c: (lambda x: fmt.percent(x)) for c in share_cols})
-    formats.update({c: (lambda x: fmt.percent(x, signed=True)) for c in growth_cols})
-    shown = frame.rename(columns=T.COL)
-    styler = shown.style.format({T.COL.get(c, c): f for c, f in formats.items()}, na_rep="—")
-    st.dataframe(styler, hide_index=True, width="stretch", height=height or "auto")
+def money_table(frame: pd.DataFrame, money_cols=(), share_cols=(), growth_cols=(), height: int | None = None,
+                number_cols: dict[str, int] | None = None, thousand_cols=(), date_cols=()) -> None:
+    """A table with Russian headers and Russian-formatted numbers («—» where there is no value).
+
+    money_cols in millions (1 decimal), thousand_cols in thousands (no decimals), number_cols
+    {column: decimals} as they are, date_cols as dd.mm.yyyy.
+    """
+    shown = frame.copy()
+    for c in money_cols:
+        shown[c] = shown[c].map(lambda x: fmt.number(x / 1e6, 1))
+    for c in thousand_cols:
+        shown[c] = shown[c].map(lambda x: fmt.number(x / 1e3, 0))
+    for c, d in (number_cols or {}).items():
+        shown[c] = shown[c].map(lambda x, d=d: fmt.number(x, d))
+    for c in date_cols:
+        shown[c] = shown[c].map(fmt.date_ru)
+    for c in share_cols:
+        shown[c] = shown[c].map(fmt.percent)
+    for c in growth_cols:
+        shown[c] = shown[c].map(lambda x: fmt.percent(x, signed=True))
+    config = {T.COL.get(c, c): st.column_config.TextColumn(alignment="right")
+              for c in (*money_cols, *share_cols, *growth_cols, *thousand_cols, *(number_cols or {}))}
+    st.dataframe(shown.rename(columns=T.COL), hide_index=True, width="stretch", height=height or "auto",
+                 column_config=config)
+
+
+def wide_columns(*labels: str) -> dict:
+    """Column settings that give the named (Russian-labelled) columns the room they need."""
+    return {label: st.column_config.TextColumn(width="large") for label in labels}
 
 
 # --- Downloads ----------------------------------------------------------------
@@ -188,7 +211,8 @@ def downloads(items: list[tuple[str, str, object]], f: Filters | None) -> None:
             return export.to_excel_csv(frame) if form == "excel" else export.to_plain_csv(frame)
 
         c0, c1, c2 = st.columns([3, 1.3, 1.3], vertical_alignment="center")
-        c0.markdown(T.DOWNLOAD_ROWS.format(label=title, rows=fmt.number(len(rows))) if rows is not None else title)
+        c0.markdown(T.DOWNLOAD_ROWS.format(label=title, rows=fmt.number(len(rows)), word=fmt.plural(len(rows), *T.ROW_WORDS))
+                    if rows is not None else title)
         c1.download_button(T.DOWNLOAD_EXCEL, data=lambda b=build: b("excel"),
                            file_name=export.file_name(stem, label, "excel"), mime="text/csv",
                            help=T.DOWNLOAD_EXCEL_HELP, on_click="ignore", key=f"dl-x-{stem}",

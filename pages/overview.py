@@ -22,7 +22,7 @@ ui.metric(row2[1], T.KPI_SUBSIDIES, fmt.money(k.subsidies_rub), k.subsidies_rub,
 ui.metric(row2[2], T.KPI_EXPORT_SHARE, fmt.percent(k.export_rub / k.shipped_rub if k.shipped_rub else None))
 
 ui.chart(charts.monthly_trend(monthly, "shipped_rub", "shipped_prev_rub", T.CHART_SHIPMENTS_MONTHLY,
-                              T.SERIES_SHIPPED, T.YEAR_AGO, T.NO_ROWS))
+                              T.SERIES_SHIPPED, T.YEAR_AGO, T.NO_ROWS, months=f.months))
 by_muni = ui.run("shipments_by_municipality", p)
 left, right = st.columns([1.1, 1])
 with left:

@@ -20,10 +20,11 @@ ui.metric(c[1], T.KPI_EXPORT, fmt.money(exported))
 ui.metric(c[2], T.KPI_EXPORT_SHARE, fmt.percent(exported / shipped if shipped else None))
 
 ui.chart(charts.monthly_trend(monthly, "shipped_rub", "shipped_prev_rub", T.CHART_SHIPMENTS_MONTHLY,
-                              T.SERIES_SHIPPED, T.YEAR_AGO, T.NO_ROWS))
+                              T.SERIES_SHIPPED, T.YEAR_AGO, T.NO_ROWS, months=f.months))
+by_muni = ui.run("shipments_by_municipality", p)
+ui.municipality_map(by_muni, "shipped_rub", T.MAP_SHIPMENTS, T.KPI_SHIPPED, key="map-shipments")
 left, right = st.columns(2)
 with left:
-    by_muni = ui.run("shipments_by_municipality", p)
     ui.chart(charts.ranked_bars(by_muni, "municipality", "shipped_rub", T.CHART_SHIPMENTS_BY_MUNI, T.NO_ROWS))
 with right:
     by_div = ui.run("shipments_by_division", p)

@@ -4,6 +4,7 @@
 --   $divisions  VARCHAR[]  OKVED divisions (two digits); empty list = all
 --   $date_from  DATE       first month of the period (first day of month)
 --   $date_to    DATE       last month of the period, inclusive (first day of month)
+--   $refused    VARCHAR[]  loan statuses meaning a refused application, lower case: left out of loans approved
 -- Returns: shipped_rub DOUBLE, shipped_prev_rub DOUBLE, export_rub DOUBLE, output_rub DOUBLE, output_prev_rub DOUBLE,
 --   enterprises BIGINT, enterprises_prev BIGINT, loans_rub DOUBLE, loans_prev_rub DOUBLE,
 --   loans_count BIGINT, loans_prev_count BIGINT, subsidies_rub DOUBLE, subsidies_prev_rub DOUBLE
@@ -53,7 +54,8 @@ loan AS (
         count(*) FILTER (WHERE decision_date >= cur_from AND decision_date < cur_end) AS loans_count,
         count(*) FILTER (WHERE decision_date >= prev_from AND decision_date < prev_end) AS loans_prev_count
     FROM loans, bounds
-    WHERE (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], oktmo))
+    WHERE NOT list_contains($refused::VARCHAR[], lower(trim(coalesce(status, ''))))
+      AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], oktmo))
       AND (len($divisions::VARCHAR[]) = 0 OR list_contains($divisions::VARCHAR[], division))
 ),
 subsidy AS (

@@ -36,4 +36,5 @@ def small_db():
 
 @pytest.fixture
 def window():
-    return {"munis": [], "divisions": [], "date_from": date(2025, 1, 1), "date_to": date(2025, 12, 1)}
+    return {"munis": [], "divisions": [], "date_from": date(2025, 1, 1), "date_to": date(2025, 12, 1),
+            "refused": ["отказано"]}

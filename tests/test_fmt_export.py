@@ -103,8 +103,10 @@ def test_file_names_say_what_and_for_which_filter():
 
 def test_filter_params_and_default_window():
     f = Filters(("03621000",), ("Кореновский район",), (), date(2025, 1, 1), date(2025, 12, 1))
-    assert f.params(limit=5) == {"munis": ["03621000"], "divisions": [], "date_from": date(2025, 1, 1),
-                                 "date_to": date(2025, 12, 1), "limit": 5}
+    params = f.params(limit=5)
+    assert "отказано" in params.pop("refused")
+    assert params == {"munis": ["03621000"], "divisions": [], "date_from": date(2025, 1, 1),
+                      "date_to": date(2025, 12, 1), "limit": 5}
     assert default_window(date(2026, 10, 1), date(2019, 1, 1)) == (date(2025, 11, 1), date(2026, 10, 1))
     assert default_window(date(2025, 12, 1), date(2025, 6, 1)) == (date(2025, 6, 1), date(2025, 12, 1))
     assert len(month_range(date(2019, 1, 1), date(2026, 10, 1))) == 94

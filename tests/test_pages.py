@@ -31,11 +31,11 @@ def no_errors(at):
 def test_overview_whole_krai(app):
     no_errors(app)
     m = metrics(app)
-    assert m["Отгрузка"] == f"1,3{NB}млрд ₽"                 # 1 290 mln
-    assert m["Производство"] == f"1,1{NB}млрд ₽"             # 1 145 mln
+    assert m["Отгрузка"] == f"1,3{NB}млрд{NB}₽"                 # 1 290 mln
+    assert m["Производство"] == f"1,1{NB}млрд{NB}₽"             # 1 145 mln
     assert m["Предприятий отчитались"] == "5"
-    assert m["Займы ФРП одобрены"] == f"60,0{NB}млн ₽"
-    assert m["Субсидии"] == f"3,5{NB}млн ₽"
+    assert m["Займы ФРП одобрены"] == f"60,0{NB}млн{NB}₽"
+    assert m["Субсидии"] == f"3,5{NB}млн{NB}₽"
     deltas = {x.label: x.delta for x in app.metric}
     assert deltas["Отгрузка"].startswith(f"+15,2{NB}%")    # 1290 / 1120 - 1 = 15.18 %
     assert deltas["Займы ФРП одобрены"].startswith(f"-80,0{NB}%")  # 60 / 300 - 1
@@ -47,10 +47,10 @@ def test_overview_one_municipality(app):
     app.sidebar.multiselect(key="mo").set_value(["Кореновский район"]).run()
     no_errors(app)
     m = metrics(app)
-    assert m["Отгрузка"] == f"300,0{NB}млн ₽"
+    assert m["Отгрузка"] == f"300,0{NB}млн{NB}₽"
     assert m["Предприятий отчитались"] == "2"
-    assert m["Займы ФРП одобрены"] == f"60,0{NB}млн ₽"
-    assert m["Субсидии"] == f"2,0{NB}млн ₽"
+    assert m["Займы ФРП одобрены"] == f"60,0{NB}млн{NB}₽"
+    assert m["Субсидии"] == f"2,0{NB}млн{NB}₽"
     assert {x.label: x.delta for x in app.metric}["Отгрузка"].startswith(f"+36,4{NB}%")  # 300/220-1
 
 
@@ -63,24 +63,24 @@ def test_filters_come_from_the_url(monkeypatch):
     at.run()
     no_errors(at)
     assert at.sidebar.multiselect(key="mo").value == ["Кореновский район"]
-    assert metrics(at)["Отгрузка"] == f"300,0{NB}млн ₽"       # A and D are both division 28
+    assert metrics(at)["Отгрузка"] == f"300,0{NB}млн{NB}₽"       # A and D are both division 28
 
 
 def test_overview_sector_and_period(app):
     app.sidebar.multiselect(key="okved").set_value(["24"]).run()
     app.sidebar.selectbox(key="from").set_value("2025-12").run()
     no_errors(app)
-    assert metrics(app)["Отгрузка"] == f"420,0{NB}млн ₽"      # B, December 2025
+    assert metrics(app)["Отгрузка"] == f"420,0{NB}млн{NB}₽"      # B, December 2025
 
 
 def test_shipments_page(app):
     app.switch_page("pages/shipments.py").run()
     no_errors(app)
     m = metrics(app)
-    assert m["Отгрузка"] == f"1,3{NB}млрд ₽"
-    assert m["Экспорт"] == f"300,0{NB}млн ₽"
+    assert m["Отгрузка"] == f"1,3{NB}млрд{NB}₽"
+    assert m["Экспорт"] == f"300,0{NB}млн{NB}₽"
     assert m["Доля экспорта"] == f"23,3{NB}%"                 # 300 / 1290
-    assert len(app.get("plotly_chart")) == 4
+    assert len(app.get("plotly_chart")) == 5           # trend, map, by municipality, by division, export share
     top = app.dataframe[0].value
     assert list(top["ИНН"][:2]) == ["2310000029", "2310000011"]
 
@@ -90,7 +90,7 @@ def test_shipments_page_one_municipality_and_filter_kept(app):
     app.switch_page("pages/shipments.py").run()
     no_errors(app)
     assert app.sidebar.multiselect(key="mo").value == ["Кореновский район"]
-    assert metrics(app)["Отгрузка"] == f"300,0{NB}млн ₽"
+    assert metrics(app)["Отгрузка"] == f"300,0{NB}млн{NB}₽"
     assert metrics(app)["Доля экспорта"] == f"10,0{NB}%"      # 30 / 300
     assert len(app.dataframe[0].value) == 2                   # A and D
 

@@ -23,7 +23,7 @@ def test_every_sql_file_has_a_header_and_runs(small_db, name, window):
     assert query.answers and query.returns
     assert set(query.declared) == set(query.params), "declared $parameters must be exactly those used"
     assert len(duckdb.extract_statements(text)) == 1
-    params = window | {"limit": 10, "kinds": []}
+    params = window | {"limit": 10, "kinds": [], "refused": ["отказано"], "cluster_codes": ["28", "29.10"], "years_back": 3}
     frame = queries.run(small_db, name, params)
     declared_cols = [c.split()[0] for c in query.returns.split(",")]
     assert list(frame.columns) == declared_cols
@@ -62,6 +62,13 @@ def test_overview_kpis_whole_krai(small_db, window):
     assert k.loans_prev_rub == 300 * M and k.loans_prev_count == 1  # L2 10.12.2024
     assert k.subsidies_rub == (2 + 1.5) * M                   # S1 2025-11-20, S2 2025-03-05
     assert k.subsidies_prev_rub == 5 * M                      # S3 2024-06-01
+
+
+def test_overview_kpis_leave_out_refused_loans(small_db, window):
+    # Treat «Выдан» as a refusal status: L2 (300 mln, 10.12.2024, «Выдан») drops out of the year before.
+    k = q(small_db, "overview_kpis", **(window | {"refused": ["выдан"]})).iloc[0]
+    assert k.loans_prev_rub == 0 and k.loans_prev_count == 0
+    assert k.loans_rub == 60 * M                               # L1 and L3 are «Одобрен»
 
 
 def test_overview_kpis_one_municipality(small_db, window):
@@ -133,7 +140,7 @@ def test_shipments_rows_are_what_the_page_shows(small_db, window):
 
 
 def test_shipments_multi_municipality_and_period(small_db):
-    f = q(small_db, "overview_kpis", munis=[KORENOVSK, ABINSK], divisions=[],
+    f = q(small_db, "overview_kpis", munis=[KORENOVSK, ABINSK], divisions=[], refused=[],
           date_from=date(2025, 12, 1), date_to=date(2025, 12, 1)).iloc[0]
     assert f.shipped_rub == (130 + 20 + 60) * M               # December 2025: A, D, C
     assert f.shipped_prev_rub == 120 * M                      # December 2024: A

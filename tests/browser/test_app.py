@@ -15,7 +15,7 @@ Default view = 2025-01..2025-12 (the last 12 months with data; the first month i
 
 How kuban/fmt.py writes them: money(x) picks the largest unit with |x| >= unit (1e9 «млрд ₽»,
 1e6 «млн ₽»), one decimal, decimal comma, then a NO-BREAK space, then the unit — whose own
-space («млрд ₽») is an ordinary space. percent(): one decimal, «+» when signed and positive,
+space («млрд ₽») is a no-break space too. percent(): one decimal, «+» when signed and positive,
 a no-break space before «%».
 """
 from __future__ import annotations
@@ -35,9 +35,9 @@ NB = "\u00a0"
 KOREN = "Кореновский район"
 SHIPPED = T.KPI_SHIPPED                               # «Отгрузка»
 
-KRAI_SHIPPED = f"1,3{NB}млрд ₽"                       # 1 290 000 000
+KRAI_SHIPPED = f"1,3{NB}млрд{NB}₽"                       # 1 290 000 000
 KRAI_SHIPPED_DELTA = f"+15,2{NB}%"                    # 1290 / 1120 - 1
-KOREN_SHIPPED = f"300,0{NB}млн ₽"                     # 300 000 000
+KOREN_SHIPPED = f"300,0{NB}млн{NB}₽"                     # 300 000 000
 KOREN_SHIPPED_DELTA = f"+36,4{NB}%"                   # 300 / 220 - 1
 KOREN_SHIPPED_RUB = 300_000_000                       # A 150 + 130, D 20 (millions)
 
@@ -83,10 +83,10 @@ def test_overview_renders_figures_and_charts(page: Page):
     #   export share: 300 / 1290 = 0.23255... -> «23,3 %»
     assert metrics(page) == {
         T.KPI_SHIPPED: KRAI_SHIPPED,
-        T.KPI_OUTPUT: f"1,1{NB}млрд ₽",
+        T.KPI_OUTPUT: f"1,1{NB}млрд{NB}₽",
         T.KPI_ENTERPRISES: "5",
-        T.KPI_LOANS: f"60,0{NB}млн ₽",
-        T.KPI_SUBSIDIES: f"3,5{NB}млн ₽",
+        T.KPI_LOANS: f"60,0{NB}млн{NB}₽",
+        T.KPI_SUBSIDIES: f"3,5{NB}млн{NB}₽",
         T.KPI_EXPORT_SHARE: f"23,3{NB}%",
     }
 
@@ -153,7 +153,7 @@ def test_shipments_downloads_match_the_page(page: Page):
     go_to(page, T.PAGE_SHIPMENTS)
     choose_municipality(page, KOREN)
     expect_metric(page, SHIPPED, KOREN_SHIPPED)
-    expect_metric(page, T.KPI_EXPORT, f"30,0{NB}млн ₽")          # A 30 + 0, D 0
+    expect_metric(page, T.KPI_EXPORT, f"30,0{NB}млн{NB}₽")          # A 30 + 0, D 0
     expect_metric(page, T.KPI_EXPORT_SHARE, f"10,0{NB}%")         # 30 / 300
     buttons = page.get_by_test_id("stDownloadButton")
     expect(buttons.first).to_contain_text(T.DOWNLOAD_EXCEL)
@@ -167,8 +167,9 @@ def test_shipments_downloads_match_the_page(page: Page):
     assert text.split("\r\n")[0] == "inn;name;municipality;okved;period;shipped_rub;export_rub"
     rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))
     # Кореновский in 2025: A 2025-11, A 2025-12, D 2025-12.
+    # codes are written ="…" in the Excel form so Excel keeps them as text
     assert [(r["inn"], r["period"]) for r in rows] == [
-        ("2310000011", "2025-11-01"), ("2310000011", "2025-12-01"), ("2310000043", "2025-12-01")]
+        ('="2310000011"', "2025-11-01"), ('="2310000011"', "2025-12-01"), ('="2310000043"', "2025-12-01")]
     assert {r["name"] for r in rows} == {"ООО «Альфа-Тест»", "ООО «Дельта-Тест»"}
     assert {r["municipality"] for r in rows} == {KOREN}
     for r in rows:
@@ -229,7 +230,7 @@ def test_url_with_filters_applies_them(page: Page):
     expect(page.get_by_role("heading", name=T.OVERVIEW_TITLE)).to_be_visible()
     expect_chosen(page, [KOREN])
     expect_period(page, "декабрь 2025", "декабрь 2025")
-    expect_metric(page, SHIPPED, f"150,0{NB}млн ₽")
+    expect_metric(page, SHIPPED, f"150,0{NB}млн{NB}₽")
     expect_delta(page, SHIPPED, f"+25,0{NB}%")
     expect(page.get_by_test_id("stCaptionContainer").first).to_have_text(f"{KOREN} · декабрь 2025")
     expect(bars(plotly_chart(page, T.CHART_SHIPMENTS_MONTHLY))).to_have_count(1)
@@ -301,7 +302,7 @@ def test_data_page_reports_files_and_refused_rows(page: Page, data_files):
     go_to(page, T.PAGE_OVERVIEW)
     expect(alerts(page, LOAD_NOTICE)).to_have_count(1)
     expect_period(page, "февраль 2025", "январь 2026")
-    expect_metric(page, SHIPPED, f"1,4{NB}млрд ₽")
+    expect_metric(page, SHIPPED, f"1,4{NB}млрд{NB}₽")
     expect_delta(page, SHIPPED, f"+21,4{NB}%")
     go_to(page, T.PAGE_SHIPMENTS)
     expect(alerts(page, LOAD_NOTICE)).to_have_count(1)

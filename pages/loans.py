@@ -1,0 +1,58 @@
+"""«Займы ФРП»: the portfolio by fund, programme, status and year; approvals by month; each loan with the
+borrower's shipments before the decision and in the latest 12 months of data."""
+import streamlit as st
+
+from kuban import charts, fmt, ui
+from kuban import texts as T
+
+f = ui.filters()
+ui.header(T.LOANS_TITLE, f)
+if f is None:
+    st.stop()
+st.caption(T.LOANS_NOTE)
+p = f.params()   # includes the refused statuses, left out of the portfolio
+
+portfolio = ui.run("loans_portfolio", p)
+dim = lambda name: portfolio[portfolio["dimension"] == name]  # noqa: E731
+total = dim("total").iloc[0]
+some = bool(total.loans)
+c = st.columns([1.4, 0.85, 1.15, 1.25, 1.1])
+ui.metric(c[0], T.KPI_LOANS_PORTFOLIO, fmt.money(total.amount_rub if some else 0))
+ui.metric(c[1], T.KPI_LOANS_NUMBER, fmt.number(total.loans))
+ui.metric(c[2], T.KPI_RATE_AVG, fmt.percent(total.rate_avg_pct / 100 if some else None), help=T.KPI_RATE_HELP)
+ui.metric(c[3], T.KPI_TERM_AVG, fmt.number(total.term_avg_years if some else None, 1), help=T.KPI_TERM_HELP)
+ui.metric(c[4], T.KPI_LOANS_REFUSED, fmt.number(total.loans_all - total.loans))
+
+monthly = ui.run("loans_monthly", p)
+ui.chart(charts.stacked_bars(monthly, "period", "fund", "amount_rub", T.CHART_LOANS_MONTHLY, T.NO_ROWS, months=True,
+                             period=f.months))
+left, right = st.columns(2)
+with left:
+    ui.chart(charts.ranked_bars(dim("fund").dropna(subset=["amount_rub"]), "fund", "amount_rub",
+                                T.CHART_LOANS_BY_FUND, T.NO_ROWS))
+    ui.chart(charts.stacked_bars(dim("year"), "year", "fund", "amount_rub", T.CHART_LOANS_BY_YEAR, T.NO_ROWS))
+with right:
+    ui.chart(charts.ranked_bars(dim("programme").dropna(subset=["amount_rub"]), "programme", "amount_rub",
+                                T.CHART_LOANS_BY_PROGRAMME, T.NO_ROWS))
+    ui.chart(charts.ranked_bars(dim("status").fillna({"status": T.STATUS_NOT_STATED}), "status", "amount_all_rub",
+                                T.CHART_LOANS_BY_STATUS, T.NO_ROWS, color=charts.PALETTE[5]))
+
+by_muni = dim("municipality")
+ui.municipality_map(by_muni, "amount_rub", T.MAP_LOANS, T.KPI_LOANS_PORTFOLIO, key="map-loans")
+ui.chart(charts.ranked_bars(by_muni.dropna(subset=["amount_rub"]), "municipality", "amount_rub",
+                            T.CHART_LOANS_BY_MUNI, T.NO_ROWS, top=44))
+
+loans = ui.run("loans_list", p)
+st.subheader(T.TABLE_LOANS)
+window = fmt.period(loans["latest_from"].iloc[0], loans["latest_to"].iloc[0]) \
+    if len(loans) and loans["latest_to"].notna().any() else "—"
+st.caption(T.LOANS_TABLE_NOTE.format(latest=window))
+ui.money_table(loans.drop(columns=["loan_id", "inn", "fund", "latest_from", "latest_to"]),
+               money_cols=["amount_rub", "shipped_before_rub", "shipped_latest_rub"], growth_cols=["shipped_change"],
+               number_cols={"rate_pct": 1, "term_years": 1, "months_after": 0}, date_cols=["decision_date"])
+
+ui.downloads([
+    (T.DL_LOANS_LIST, "займы-ФРП", loans),
+    (T.DL_LOANS_PORTFOLIO, "займы-ФРП-портфель", portfolio),
+    (T.DL_LOANS_MONTHLY, "займы-ФРП-по-месяцам", monthly),
+], f)

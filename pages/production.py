@@ -1,0 +1,67 @@
+"""«Производство»: output by month, municipality and sector; headcount; output per employee (labour productivity)."""
+import streamlit as st
+
+from kuban import charts, fmt, ui
+from kuban import texts as T
+
+f = ui.filters()
+ui.header(T.PRODUCTION_TITLE, f)
+if f is None:
+    st.stop()
+st.caption(T.PRODUCTION_NOTE)
+p = f.params()
+
+summary = ui.run("production_summary", p)
+total = summary[summary["dimension"] == "total"].iloc[0]
+by_muni = summary[summary["dimension"] == "municipality"].drop(columns=["dimension", "division"])
+by_div = summary[summary["dimension"] == "division"].drop(columns=["dimension", "oktmo", "lat", "lon"])
+by_div = by_div.assign(label=[charts.division_label(d, n) for d, n in zip(by_div["division"], by_div["name"])])
+
+c = st.columns(3)
+ui.metric(c[0], T.KPI_OUTPUT, fmt.money(total.output_rub), total.output_rub, total.output_prev_rub)
+ui.metric(c[1], T.KPI_PRODUCTIVITY, fmt.money(total.productivity_rub), total.productivity_rub,
+          total.productivity_prev_rub, help=T.KPI_PRODUCTIVITY_HELP)
+ui.metric(c[2], T.KPI_HEADCOUNT, f"{fmt.number(total.employees_avg)}{fmt.NBSP}{T.UNIT_PEOPLE}",
+          total.employees_avg, total.employees_avg_prev)
+st.caption(T.PRODUCERS_NOTE.format(n=fmt.number(total.enterprises)))
+
+monthly = ui.run("production_monthly", p)
+ui.chart(charts.monthly_trend(monthly, "output_rub", "output_prev_rub", T.CHART_OUTPUT_MONTHLY,
+                              T.SERIES_OUTPUT, T.YEAR_AGO, T.NO_ROWS, months=f.months))
+ui.chart(charts.count_trend(monthly, "employees", "employees_prev", T.CHART_HEADCOUNT_MONTHLY,
+                            T.SERIES_HEADCOUNT, T.YEAR_AGO, T.UNIT_PEOPLE, T.NO_ROWS, months=f.months))
+
+ui.municipality_map(by_muni, "output_rub", T.MAP_OUTPUT, T.KPI_OUTPUT, key="map-production")
+left, right = st.columns(2)
+with left:
+    ui.chart(charts.ranked_bars(by_muni, "name", "output_rub", T.CHART_OUTPUT_BY_MUNI, T.NO_ROWS, top=44))
+with right:
+    ui.chart(charts.ranked_bars(by_div, "label", "output_rub", T.CHART_OUTPUT_BY_DIVISION, T.NO_ROWS, top=24))
+left, right = st.columns(2)
+with left:
+    ui.chart(charts.ranked_values(by_muni, "name", "productivity_rub", T.CHART_PRODUCTIVITY_BY_MUNI, T.NO_ROWS,
+                                  unit_suffix=T.PER_EMPLOYEE, top=44, color=charts.PALETTE[2]))
+with right:
+    ui.chart(charts.ranked_values(by_div, "label", "productivity_rub", T.CHART_PRODUCTIVITY_BY_DIVISION, T.NO_ROWS,
+                                  unit_suffix=T.PER_EMPLOYEE, top=24, color=charts.PALETTE[2]))
+ui.chart(charts.change_bars(by_muni, "name", "productivity_growth", T.CHART_PRODUCTIVITY_CHANGE_BY_MUNI, T.NO_ROWS))
+
+firms = ui.run("production_enterprises", p)
+table = dict(money_cols=["output_rub"], growth_cols=["output_growth", "productivity_growth"],
+             number_cols={"employees_avg": 0}, thousand_cols=["productivity_rub"])
+st.subheader(T.TABLE_TOP_OUTPUT)
+ui.money_table(firms.head(20)[["inn", "name", "municipality", "output_rub", "output_growth", "productivity_rub",
+                               "productivity_growth", "employees_avg"]], **table)
+st.subheader(T.TABLE_TOP_PRODUCTIVITY)
+st.caption(T.TABLE_TOP_PRODUCTIVITY_NOTE)
+growth = firms.dropna(subset=["productivity_growth"]).nlargest(20, "productivity_growth")
+ui.money_table(growth[["inn", "name", "municipality", "productivity_growth", "productivity_rub", "employees_avg",
+                       "output_rub", "output_growth"]], **table)
+
+ui.downloads([
+    (T.DL_PRODUCTION_MONTHLY, "производство-по-месяцам", monthly),
+    (T.DL_PRODUCTION_BY_MUNI, "производство-по-МО", by_muni.rename(columns={"name": "municipality"})),
+    (T.DL_PRODUCTION_BY_DIVISION, "производство-по-отраслям", by_div.drop(columns=["label"])),
+    (T.DL_PRODUCTION_ENTERPRISES, "производство-по-предприятиям", firms),
+    (T.DL_PRODUCTION_ROWS, "производство", ui.run_later("production_rows", p)),
+], f)

@@ -1,0 +1,47 @@
+-- Answers: ФРП loans decided in the chosen months (borrower's municipality and sector filtered), in total, per
+--   fund, programme, status, year and fund, and municipality (column `dimension`): number, amount and the
+--   amount-weighted average rate and term. The portfolio leaves out refused applications (status in
+--   $refused); the columns *_all count every decision, refusals included (for the breakdown by status).
+-- Params:
+--   $munis      VARCHAR[]  OKTMO codes of the borrowers; empty list = the whole krai
+--   $divisions  VARCHAR[]  OKVED divisions (two digits) of the borrowers; empty list = all
+--   $date_from  DATE       first month of the period (first day of month)
+--   $date_to    DATE       last month of the period, inclusive (first day of month)
+--   $refused    VARCHAR[]  statuses meaning a refused application, lower case (e.g. 'отказано')
+-- Returns: dimension VARCHAR, fund VARCHAR, programme VARCHAR, status VARCHAR, year INTEGER, oktmo VARCHAR,
+--   municipality VARCHAR, lat DOUBLE, lon DOUBLE, loans BIGINT, amount_rub DOUBLE, rate_avg_pct DOUBLE,
+--   term_avg_years DOUBLE, loans_all BIGINT, amount_all_rub DOUBLE
+WITH chosen AS (
+    SELECT fund, programme, status, year(decision_date)::INTEGER AS year, oktmo, amount_rub, rate_pct, term_years,
+           list_contains($refused::VARCHAR[], lower(trim(coalesce(status, '')))) AS refused
+    FROM loans
+    WHERE decision_date >= $date_from::DATE AND decision_date < ($date_to::DATE + INTERVAL 1 MONTH)::DATE
+      AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], oktmo))
+      AND (len($divisions::VARCHAR[]) = 0 OR list_contains($divisions::VARCHAR[], division))
+),
+agg AS (
+    SELECT CASE WHEN GROUPING(year) = 0 THEN 'year'
+                WHEN GROUPING(fund) = 0 THEN 'fund'
+                WHEN GROUPING(programme) = 0 THEN 'programme'
+                WHEN GROUPING(status) = 0 THEN 'status'
+                WHEN GROUPING(oktmo) = 0 THEN 'municipality'
+                ELSE 'total' END AS dimension,
+           fund, programme, status, year, oktmo,
+           count(*) FILTER (WHERE NOT refused) AS loans,
+           sum(amount_rub) FILTER (WHERE NOT refused) AS amount_rub,
+           sum(amount_rub * rate_pct) FILTER (WHERE NOT refused)
+               / NULLIF(sum(amount_rub) FILTER (WHERE NOT refused), 0) AS rate_avg_pct,
+           sum(amount_rub * term_years) FILTER (WHERE NOT refused)
+               / NULLIF(sum(amount_rub) FILTER (WHERE NOT refused), 0) AS term_avg_years,
+           count(*) AS loans_all,
+           sum(amount_rub) AS amount_all_rub
+    FROM chosen
+    GROUP BY GROUPING SETS ((), (fund), (programme), (status), (year, fund), (oktmo))
+)
+SELECT a.dimension, a.fund, a.programme, a.status, a.year, a.oktmo, m.name AS municipality, m.lat, m.lon,
+       a.loans, a.amount_rub, a.rate_avg_pct, a.term_avg_years, a.loans_all, a.amount_all_rub
+FROM agg AS a
+LEFT JOIN municipalities AS m ON a.dimension = 'municipality' AND m.oktmo = a.oktmo
+ORDER BY CASE a.dimension WHEN 'total' THEN 0 WHEN 'fund' THEN 1 WHEN 'programme' THEN 2 WHEN 'status' THEN 3
+                          WHEN 'year' THEN 4 ELSE 5 END,
+         a.year, a.amount_all_rub DESC, a.fund, a.programme, a.status, a.oktmo

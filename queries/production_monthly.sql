@@ -1,0 +1,28 @@
+-- Answers: production per month for the filters: output, headcount reported and enterprises reporting,
+--   with the same month a year earlier.
+-- Params:
+--   $munis      VARCHAR[]  OKTMO codes; empty list = the whole krai
+--   $divisions  VARCHAR[]  OKVED divisions (two digits); empty list = all
+--   $date_from  DATE       first month of the period (first day of month)
+--   $date_to    DATE       last month of the period, inclusive (first day of month)
+-- Returns: period DATE, output_rub DOUBLE, output_prev_rub DOUBLE, employees BIGINT, employees_prev BIGINT,
+--   enterprises BIGINT
+WITH filtered AS (
+    SELECT period, inn, output_rub, employees
+    FROM production
+    WHERE period >= ($date_from::DATE - INTERVAL 1 YEAR) AND period <= $date_to::DATE
+      AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], oktmo))
+      AND (len($divisions::VARCHAR[]) = 0 OR list_contains($divisions::VARCHAR[], division))
+),
+monthly AS (
+    SELECT period, sum(output_rub) AS output_rub, sum(employees)::BIGINT AS employees,
+           count(DISTINCT inn) AS enterprises
+    FROM filtered
+    GROUP BY period
+)
+SELECT cur.period, cur.output_rub, prev.output_rub AS output_prev_rub,
+       cur.employees, prev.employees AS employees_prev, cur.enterprises
+FROM monthly AS cur
+LEFT JOIN monthly AS prev ON prev.period = (cur.period - INTERVAL 1 YEAR)::DATE
+WHERE cur.period >= $date_from::DATE
+ORDER BY cur.period

@@ -1,0 +1,16 @@
+-- Answers: the rows behind the production page: one row per enterprise and month, filtered as shown.
+-- Params:
+--   $munis      VARCHAR[]  OKTMO codes; empty list = the whole krai
+--   $divisions  VARCHAR[]  OKVED divisions (two digits); empty list = all
+--   $date_from  DATE       first month of the period (first day of month)
+--   $date_to    DATE       last month of the period, inclusive (first day of month)
+-- Returns: inn VARCHAR, name VARCHAR, municipality VARCHAR, okved VARCHAR, period DATE, output_rub DOUBLE,
+--   employees BIGINT
+SELECT p.inn, e.name, m.name AS municipality, e.okved, p.period, p.output_rub, p.employees
+FROM production AS p
+LEFT JOIN enterprises AS e USING (inn)
+LEFT JOIN municipalities AS m ON m.oktmo = p.oktmo
+WHERE p.period >= $date_from::DATE AND p.period <= $date_to::DATE
+  AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], p.oktmo))
+  AND (len($divisions::VARCHAR[]) = 0 OR list_contains($divisions::VARCHAR[], p.division))
+ORDER BY p.period, p.inn

@@ -1,0 +1,66 @@
+-- Answers: production for the filters in total, per municipality and per OKVED division (column `dimension`):
+--   output, average monthly headcount and output per employee (labour productivity), each with the same
+--   months a year earlier. Productivity = output of the rows that report headcount / average monthly
+--   headcount, where the average monthly headcount = the headcount of those rows summed over the months,
+--   divided by the number of months that have headcount; rubles per employee for the chosen months.
+-- Params:
+--   $munis      VARCHAR[]  OKTMO codes; empty list = the whole krai
+--   $divisions  VARCHAR[]  OKVED divisions (two digits); empty list = all
+--   $date_from  DATE       first month of the period (first day of month)
+--   $date_to    DATE       last month of the period, inclusive (first day of month)
+-- Returns: dimension VARCHAR, oktmo VARCHAR, division VARCHAR, name VARCHAR, lat DOUBLE, lon DOUBLE,
+--   output_rub DOUBLE, output_prev_rub DOUBLE, output_growth DOUBLE,
+--   output_staffed_rub DOUBLE, output_staffed_prev_rub DOUBLE,
+--   employees_avg DOUBLE, employees_avg_prev DOUBLE,
+--   productivity_rub DOUBLE, productivity_prev_rub DOUBLE, productivity_growth DOUBLE, enterprises BIGINT
+WITH filtered AS (
+    SELECT inn, oktmo, division, period, output_rub, employees,
+           period >= $date_from::DATE AND period <= $date_to::DATE AS cur,
+           period >= ($date_from::DATE - INTERVAL 1 YEAR) AND period <= ($date_to::DATE - INTERVAL 1 YEAR) AS prev
+    FROM production
+    WHERE period >= ($date_from::DATE - INTERVAL 1 YEAR) AND period <= $date_to::DATE
+      AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], oktmo))
+      AND (len($divisions::VARCHAR[]) = 0 OR list_contains($divisions::VARCHAR[], division))
+),
+agg AS (
+    SELECT CASE WHEN GROUPING(oktmo) = 0 THEN 'municipality'
+                WHEN GROUPING(division) = 0 THEN 'division'
+                ELSE 'total' END AS dimension,
+           oktmo, division,
+           sum(output_rub) FILTER (WHERE cur) AS output_rub,
+           sum(output_rub) FILTER (WHERE prev) AS output_prev_rub,
+           sum(output_rub) FILTER (WHERE cur AND employees IS NOT NULL) AS output_staffed_rub,
+           sum(output_rub) FILTER (WHERE prev AND employees IS NOT NULL) AS output_staffed_prev_rub,
+           sum(employees) FILTER (WHERE cur)
+               / NULLIF(count(DISTINCT period) FILTER (WHERE cur AND employees IS NOT NULL), 0) AS employees_avg,
+           sum(employees) FILTER (WHERE prev)
+               / NULLIF(count(DISTINCT period) FILTER (WHERE prev AND employees IS NOT NULL), 0) AS employees_avg_prev,
+           count(DISTINCT inn) FILTER (WHERE cur) AS enterprises
+    FROM filtered
+    GROUP BY GROUPING SETS ((), (oktmo), (division))
+),
+measured AS (
+    SELECT *,
+           output_staffed_rub / NULLIF(employees_avg, 0) AS productivity_rub,
+           output_staffed_prev_rub / NULLIF(employees_avg_prev, 0) AS productivity_prev_rub
+    FROM agg
+)
+SELECT a.dimension,
+       CASE WHEN a.dimension = 'municipality' THEN a.oktmo END AS oktmo,
+       CASE WHEN a.dimension = 'division' THEN a.division END AS division,
+       CASE a.dimension WHEN 'municipality' THEN m.name WHEN 'division' THEN d.name END AS name,
+       CASE WHEN a.dimension = 'municipality' THEN m.lat END AS lat,
+       CASE WHEN a.dimension = 'municipality' THEN m.lon END AS lon,
+       a.output_rub, a.output_prev_rub,
+       a.output_rub / NULLIF(a.output_prev_rub, 0) - 1 AS output_growth,
+       a.output_staffed_rub, a.output_staffed_prev_rub,
+       a.employees_avg::DOUBLE AS employees_avg, a.employees_avg_prev::DOUBLE AS employees_avg_prev,
+       a.productivity_rub, a.productivity_prev_rub,
+       a.productivity_rub / NULLIF(a.productivity_prev_rub, 0) - 1 AS productivity_growth,
+       a.enterprises
+FROM measured AS a
+LEFT JOIN municipalities AS m ON a.dimension = 'municipality' AND m.oktmo = a.oktmo
+LEFT JOIN okved_divisions AS d ON a.dimension = 'division' AND d.division = a.division
+WHERE a.dimension = 'total' OR a.output_rub IS NOT NULL
+ORDER BY CASE a.dimension WHEN 'total' THEN 0 WHEN 'municipality' THEN 1 ELSE 2 END,
+         a.output_rub DESC, a.oktmo, a.division

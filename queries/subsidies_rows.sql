@@ -1,0 +1,17 @@
+-- Answers: the rows behind the subsidies page: every subsidy decided in the chosen months, filtered as shown.
+-- Params:
+--   $munis      VARCHAR[]  OKTMO codes of the recipients; empty list = the whole krai
+--   $divisions  VARCHAR[]  OKVED divisions (two digits) of the recipients; empty list = all
+--   $date_from  DATE       first month of the period (first day of month)
+--   $date_to    DATE       last month of the period, inclusive (first day of month)
+-- Returns: subsidy_id VARCHAR, inn VARCHAR, name VARCHAR, municipality VARCHAR, okved VARCHAR,
+--   programme VARCHAR, budget VARCHAR, amount_rub DOUBLE, decision_date DATE
+SELECT s.subsidy_id, s.inn, e.name, m.name AS municipality, e.okved, s.programme, s.budget, s.amount_rub,
+       s.decision_date
+FROM subsidies AS s
+LEFT JOIN enterprises AS e USING (inn)
+LEFT JOIN municipalities AS m ON m.oktmo = s.oktmo
+WHERE s.decision_date >= $date_from::DATE AND s.decision_date < ($date_to::DATE + INTERVAL 1 MONTH)::DATE
+  AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], s.oktmo))
+  AND (len($divisions::VARCHAR[]) = 0 OR list_contains($divisions::VARCHAR[], s.division))
+ORDER BY s.decision_date, s.subsidy_id
