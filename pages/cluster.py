@@ -1,0 +1,117 @@
+"""«Кластер»: the smart-industry cluster — which municipalities specialise (location quotients), its members
+and anchors, the cluster against the rest of industry, the Decree 779 check, saved definitions compared."""
+import streamlit as st
+
+from kuban import charts, cluster, cluster_ui, fmt, paths, ui
+from kuban import texts as T
+
+f = ui.filters()
+ui.header(T.CLUSTER_TITLE, f)
+if f is None:
+    st.stop()
+st.caption(T.CLUSTER_INTRO)
+if f.divisions:
+    st.info(T.CLUSTER_SIDEBAR_DIVISIONS, icon=":material/info:")
+
+options = ui.run("cluster_code_options")
+d, basis = cluster_ui.definition_panel(paths.data_dir(), options)
+if d is None:
+    st.stop()
+a = cluster.analyse(ui.run, d, f.munis, f.date_from, f.date_to, basis)
+h = a.headline
+by = T.CLUSTER_BASIS_OPTIONS[basis]
+lq_text = fmt.number(d.lq_threshold, 2)
+
+c = st.columns(4)
+ui.metric(c[0], T.CLUSTER_KPI_MEMBERS, fmt.number(h["members"]), help=T.CLUSTER_KPI_MEMBERS_HELP)
+ui.metric(c[1], T.CLUSTER_KPI_ANCHORS, fmt.number(h["anchors"]))
+ui.metric(c[2], T.CLUSTER_KPI_SPECIALISED, fmt.number(len(h["specialised"])), help=T.CLUSTER_KPI_SPECIALISED_HELP)
+ui.metric(c[3], T.CLUSTER_KPI_SHIPPED, fmt.money(h["c_shipped_rub"]))
+c = st.columns(4)
+ui.metric(c[0], T.CLUSTER_KPI_EMPLOYEES, fmt.number(h["c_employees"]), help=T.CLUSTER_KPI_EMPLOYEES_HELP)
+ui.metric(c[1], T.CLUSTER_KPI_SHARE_SHIPPED, fmt.percent(h["share_shipped"]), help=T.CLUSTER_KPI_SHARE_HELP)
+ui.metric(c[2], T.CLUSTER_KPI_SHARE_EMPLOYEES, fmt.percent(h["share_employees"]), help=T.CLUSTER_KPI_SHARE_HELP)
+ui.metric(c[3], T.CLUSTER_KPI_SHARE_SUPPORT, fmt.percent(h["share_support"]), help=T.CLUSTER_KPI_SHARE_HELP)
+c = st.columns(4)
+ui.metric(c[0], T.CLUSTER_KPI_GROWTH, fmt.percent(h["c_growth"], signed=True), help=T.CLUSTER_KPI_GROWTH_HELP)
+ui.metric(c[1], T.CLUSTER_KPI_GROWTH_REST, fmt.percent(h["r_growth"], signed=True), help=T.CLUSTER_KPI_GROWTH_HELP)
+ui.metric(c[2], T.CLUSTER_KPI_PRODUCTIVITY, fmt.money(h["c_productivity_rub"]), help=T.CLUSTER_KPI_PRODUCTIVITY_HELP)
+ui.metric(c[3], T.CLUSTER_KPI_PRODUCTIVITY_REST, fmt.money(h["r_productivity_rub"]),
+          help=T.CLUSTER_KPI_PRODUCTIVITY_HELP)
+
+st.subheader(T.CLUSTER_SPEC_HEADER)
+if a.lqs.empty:
+    st.info(T.CLUSTER_NO_MUNIS)
+else:
+    items = "; ".join(f"{m} — {fmt.number(v, 2)}" for m, v in zip(h["specialised"], h["specialised_lq"]))
+    st.markdown(T.CLUSTER_SPEC_ANSWER.format(basis=by, lq=lq_text, items=items) if items
+                else T.CLUSTER_SPEC_NONE.format(basis=by, lq=lq_text))
+    if h["thin"]:
+        st.caption(T.CLUSTER_SPEC_THIN.format(ent=fmt.number(d.min_enterprises), emp=fmt.number(d.min_employees),
+                                              n=len(h["thin"]), items=", ".join(h["thin"])))
+    heat = cluster.display_order(a.lqs, basis)
+    ui.chart(charts.lq_heatmap(heat, f"lq_{basis}", cluster.heatmap_columns(d, h["codes_without_data"]),
+                               T.CHART_LQ_HEATMAP.format(basis=by), T.CLUSTER_HOVER_THIN, T.NO_ROWS), key="cl-heat")
+    hidden = a.lqs["oktmo"].nunique() - heat["oktmo"].nunique()
+    st.caption(T.CHART_LQ_HEATMAP_NOTE + (" " + T.CHART_LQ_HIDDEN.format(n=hidden) if hidden else ""))
+    bubbles = cluster.quadrant_frame(a.lqs, basis)
+    ui.chart(charts.lq_quadrant(bubbles, "lq", "change", "employees", d.lq_threshold, T.CLUSTER_QUADRANTS,
+                                T.CHART_LQ_QUADRANT.format(basis=by, years=d.years_back), T.CLUSTER_AXIS_LQ,
+                                T.CLUSTER_AXIS_CHANGE.format(years=d.years_back), T.CLUSTER_EMPLOYEES_UNIT,
+                                T.NO_ROWS), key="cl-quadrant")
+    st.caption(T.CHART_LQ_QUADRANT_NOTE.format(lq=lq_text) + " " + "; ".join(T.CLUSTER_QUADRANT_HINTS.values()) + ".")
+    no_change = bubbles[bubbles["change"].isna()]["municipality"]
+    if len(no_change):
+        st.caption(T.CHART_LQ_NO_CHANGE.format(years=d.years_back, items=", ".join(no_change)))
+
+st.subheader(T.CLUSTER_MEMBERS_HEADER)
+st.caption(T.CLUSTER_MEMBERS_NOTE)
+cluster_ui.members_table(a.members)
+
+st.subheader(T.CLUSTER_VS_HEADER)
+st.caption(T.CLUSTER_VS_NOTE.format(place=f.place))
+c = st.columns(2)
+with c[0]:
+    ui.chart(charts.shares_over_time(a.trend, {"share_shipped": T.SERIES_SHARE_SHIPPED,
+                                               "share_employees": T.SERIES_SHARE_EMPLOYEES,
+                                               "share_support": T.SERIES_SHARE_SUPPORT},
+                                     T.CHART_CLUSTER_SHARES, T.NO_ROWS), key="cl-shares")
+with c[1]:
+    ui.chart(charts.cluster_vs_rest(a.trend, "c_growth", "r_growth", (T.SERIES_CLUSTER, T.SERIES_REST),
+                                    T.CHART_CLUSTER_GROWTH, T.NO_ROWS, kind="percent"), key="cl-growth")
+c = st.columns(2)
+with c[0]:
+    ui.chart(charts.cluster_vs_rest(a.trend, "c_productivity_rub", "r_productivity_rub",
+                                    (T.SERIES_CLUSTER, T.SERIES_REST), T.CHART_CLUSTER_PRODUCTIVITY, T.NO_ROWS),
+             key="cl-productivity")
+with c[1]:
+    ui.chart(charts.cluster_vs_rest(a.trend, "c_shipped_rub", "r_shipped_rub", (T.SERIES_CLUSTER, T.SERIES_REST),
+                                    T.CHART_CLUSTER_SHIPPED, T.NO_ROWS), key="cl-shipped")
+st.markdown(f"**{T.CLUSTER_VS_TABLE}**")
+cluster_ui.trend_table(a.trend)
+
+st.subheader(T.CLUSTER_REQ_HEADER)
+st.caption(T.CLUSTER_REQ_NOTE)
+first = a.requirements.iloc[0]
+(st.success if first["passed"] else st.warning)(
+    (T.CLUSTER_REQ_SUMMARY_PASS if first["passed"] else T.CLUSTER_REQ_SUMMARY_FAIL).format(
+        n=first["value"], m=d.min_participants))
+cluster_ui.requirements_table(a.requirements)
+
+st.subheader(T.CLUSTER_COMPARE_HEADER)
+st.caption(T.CLUSTER_COMPARE_NOTE)
+found, _ = cluster.saved(paths.data_dir())
+pair = cluster_ui.compare_choice(found)
+if pair:
+    both = [cluster.analyse(ui.run, x, f.munis, f.date_from, f.date_to) for x in pair]
+    st.table(cluster.comparison(both), hide_index=True)
+
+with st.expander(T.CLUSTER_METHOD_HEADER, icon=":material/menu_book:"):
+    st.markdown(T.CLUSTER_METHOD)
+
+members_out = a.members.drop(columns=["shipped_rank"])
+ui.downloads([
+    (T.CLUSTER_DL_MEMBERS, "кластер-участники", members_out),
+    (T.CLUSTER_DL_LQ, "кластер-коэффициенты-локализации", cluster.lq_download(a.lqs)),
+    (T.CLUSTER_DL_TREND, "кластер-и-остальная-промышленность", a.trend),
+], f)

@@ -1,0 +1,91 @@
+-- Answers: the cluster against the rest of industry over time: for the chosen months and the same months
+--   1, 2, ... years earlier (each window that has shipments or production), for the cluster's enterprises
+--   (in_cluster true) and every other one (false, including enterprises missing from the register):
+--   shipments, output, employment (average monthly headcount: the window's headcounts summed, divided by the
+--   number of its months that have production data) and support (ФРП loans not refused plus subsidies decided
+--   in the window). Built for 10 million rows: one pass, windows by month arithmetic, no per-enterprise
+--   grouping; division codes match on the facts' own division, only group or class codes look at the register.
+-- Params:
+--   $cluster_codes  VARCHAR[]  OKVED codes of the cluster: divisions NN, groups NN.N, classes NN.NN (prefixes)
+--   $munis          VARCHAR[]  OKTMO codes; empty list = the whole krai
+--   $date_from      DATE       first month of the period
+--   $date_to        DATE       last month of the period, inclusive
+--   $refused        VARCHAR[]  loan statuses meaning a refused application, lower case (e.g. 'отказано')
+-- Returns: years_back INTEGER, window_from DATE, window_to DATE, in_cluster BOOLEAN, shipped_rub DOUBLE,
+--   output_rub DOUBLE, employees DOUBLE, support_rub DOUBLE
+WITH b AS (     -- months counted from year 0; a month m lies in window k when 12k <= d1 - m <= 12k + len - 1
+    SELECT year($date_to::DATE) * 12 + month($date_to::DATE) AS d1,
+           (year($date_to::DATE) * 12 + month($date_to::DATE))
+             - (year($date_from::DATE) * 12 + month($date_from::DATE)) + 1 AS len
+),
+shifts AS (     -- a window longer than 12 months overlaps the next one: a month can lie in several
+    SELECT unnest(range(0, (len + 11) // 12)) AS j FROM b
+),
+codes AS (
+    SELECT unnest($cluster_codes::VARCHAR[]) AS code
+),
+by_class AS (   -- enterprises matched by a group or class code (divisions are matched on the facts themselves)
+    SELECT DISTINCT e.inn
+    FROM enterprises AS e
+    JOIN codes AS c ON length(c.code) > 2 AND starts_with(e.okved, c.code)
+),
+facts AS (
+    SELECT inn, division, year(period) * 12 + month(period) AS m, shipped_rub, NULL::DOUBLE AS output_rub,
+           NULL::DOUBLE AS employees
+    FROM shipments
+    WHERE period <= $date_to::DATE
+      AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], oktmo))
+    UNION ALL
+    SELECT inn, division, year(period) * 12 + month(period) AS m, NULL::DOUBLE AS shipped_rub, output_rub,
+           employees::DOUBLE AS employees
+    FROM production
+    WHERE period <= $date_to::DATE
+      AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], oktmo))
+),
+windowed AS (
+    SELECT (b.d1 - f.m) // 12 - s.j AS years_back, f.m, f.shipped_rub, f.output_rub, f.employees,
+           coalesce(list_contains($cluster_codes::VARCHAR[], f.division), false)
+             OR f.inn IN (SELECT inn FROM by_class) AS in_cluster
+    FROM facts AS f, b, shifts AS s
+    WHERE (b.d1 - f.m) // 12 - s.j >= 0
+      AND 12 * ((b.d1 - f.m) // 12 - s.j) + b.len - 1 >= b.d1 - f.m
+),
+months AS (     -- months of each window that have production data
+    SELECT years_back, count(DISTINCT m) AS months
+    FROM windowed
+    WHERE output_rub IS NOT NULL
+    GROUP BY years_back
+),
+grouped AS (
+    SELECT years_back, in_cluster, sum(shipped_rub) AS shipped_rub, sum(output_rub) AS output_rub,
+           sum(employees) AS employee_months
+    FROM windowed
+    GROUP BY years_back, in_cluster
+),
+support AS (
+    SELECT (b.d1 - x.m) // 12 - s.j AS years_back,
+           coalesce(list_contains($cluster_codes::VARCHAR[], x.division), false)
+             OR x.inn IN (SELECT inn FROM by_class) AS in_cluster,
+           sum(x.amount_rub) AS support_rub
+    FROM (
+        SELECT inn, oktmo, division, amount_rub, year(decision_date) * 12 + month(decision_date) AS m FROM loans
+        WHERE NOT list_contains($refused::VARCHAR[], lower(trim(coalesce(status, ''))))
+        UNION ALL
+        SELECT inn, oktmo, division, amount_rub, year(decision_date) * 12 + month(decision_date) AS m FROM subsidies
+    ) AS x, b, shifts AS s
+    WHERE (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], x.oktmo))
+      AND (b.d1 - x.m) // 12 - s.j >= 0
+      AND 12 * ((b.d1 - x.m) // 12 - s.j) + b.len - 1 >= b.d1 - x.m
+    GROUP BY 1, 2
+)
+SELECT g.years_back::INTEGER AS years_back,
+       ($date_from::DATE - to_years(g.years_back::INTEGER))::DATE AS window_from,
+       ($date_to::DATE - to_years(g.years_back::INTEGER))::DATE AS window_to,
+       g.in_cluster,
+       g.shipped_rub::DOUBLE AS shipped_rub, g.output_rub::DOUBLE AS output_rub,
+       (g.employee_months / NULLIF(mo.months, 0))::DOUBLE AS employees,
+       coalesce(s.support_rub, 0)::DOUBLE AS support_rub
+FROM grouped AS g
+LEFT JOIN months AS mo USING (years_back)
+LEFT JOIN support AS s USING (years_back, in_cluster)
+ORDER BY g.years_back DESC, g.in_cluster DESC
