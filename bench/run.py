@@ -13,7 +13,6 @@ import argparse
 import resource
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 import numpy as np

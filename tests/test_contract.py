@@ -528,7 +528,7 @@ ROW_CASES = [
     ("export-above", "shipments", f"{C};2025-01;500;600", "Экспорт, руб.", ["600", "500"]),
     ("inn-checksum", "shipments", f"{broken(C)};2025-01;500;", "ИНН", [broken(C)]),
     ("inn-checksum-12", "shipments", f"{broken(P)};2025-01;500;", "ИНН", [broken(P)]),
-    ("inn-letters", "shipments", f"23100A0001;2025-01;500;", "ИНН", ["23100A0001"]),
+    ("inn-letters", "shipments", "23100A0001;2025-01;500;", "ИНН", ["23100A0001"]),
     ("more-fields", "shipments", f"{C};2025-01;500;0;лишнее", None, ["5", "4"]),
     ("fewer-fields", "shipments", f"{C};2025-01;500", None, ["3", "4"]),
     ("total-itogo", "shipments", "Итого;;3 000;100", "ИНН", ["Итого"]),

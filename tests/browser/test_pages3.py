@@ -17,18 +17,13 @@ Default view 2025-01..2025-12, a year earlier 2024-01..2024-12.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
-import time
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import (FIXTURE, ROOT, START_TIMEOUT_S, _free_port, _health, choose_municipality,
-                       chosen_municipalities, expect_metric, go_to, metrics, munis_select, open_app, plotly_chart,
-                       wait_for_app)
+from .conftest import (FIXTURE, choose_municipality, chosen_municipalities, expect_metric, go_to, metrics,
+                       munis_select, open_app, plotly_chart, serve, wait_for_app)
 
 NB = "\u00a0"
 KOREN = "Кореновский район"
@@ -161,30 +156,8 @@ def boundaries_url(tmp_path_factory):
     shutil.copytree(FIXTURE, data_dir)
     (data_dir / "municipalities").mkdir()
     (data_dir / "municipalities" / "boundaries.geojson").write_text(_squares(), encoding="utf-8")
-    log = data_dir.parent / "streamlit.log"
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    cmd = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-           "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "KUBAN_DATA_DIR": str(data_dir)},
-                                stdout=out, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while _health(url) != "ok":
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("Streamlit (boundaries copy) did not start; its log:\n"
-                            + log.read_text(errors="replace")[-3000:], pytrace=False)
-            time.sleep(0.1)
+    with serve(data_dir) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 @pytest.mark.parametrize("title,map_title", [("Производство", MAP_OUTPUT), ("Займы ФРП", MAP_LOANS),
