@@ -65,14 +65,19 @@ class Database:
         ent = ent[["inn", "name", "okved", "division", "oktmo", "size"]]
         _create(self.con, "enterprises", _arrow(ent), "inn")
 
-        # Facts carry their enterprise's municipality and division, so filters need no join.
-        keys = ent.set_index("inn")[["oktmo", "division"]]
+        # Facts carry their enterprise's municipality and division, so filters need no join;
+        # the join runs in DuckDB (queries/model/fact_with_keys.sql), sorted by period for zone maps.
+        with_keys = (paths.QUERIES / "model" / "fact_with_keys.sql").read_text(encoding="utf-8")
         for name in FACT_TABLES:
-            frame = t[name].drop(columns=["_line", "_file"]).join(keys, on="inn")
+            frame = t[name].drop(columns=["_line", "_file"])
             if "employees" in frame:
                 frame["employees"] = frame["employees"].astype("Int64")
-            order = "period, oktmo" if "period" in frame else "decision_date"
-            _create(self.con, name, _arrow(frame, ("period", "decision_date")), order)
+            self.con.register("raw_fact", _arrow(frame, ("period", "decision_date")))
+            try:
+                order = "period, oktmo" if "period" in frame else "decision_date"
+                self.con.sql(with_keys).order(order).create(name)
+            finally:
+                self.con.unregister("raw_fact")
 
         files = self.result.files.copy()
         _create(self.con, "load_files", _arrow(files, ("period_min", "period_max")))
