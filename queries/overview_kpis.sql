@@ -18,8 +18,7 @@ ship AS (
     SELECT
         sum(shipped_rub) FILTER (WHERE period >= cur_from AND period < cur_end) AS shipped_rub,
         sum(shipped_rub) FILTER (WHERE period >= prev_from AND period < prev_end) AS shipped_prev_rub,
-        coalesce(sum(export_rub) FILTER (WHERE period >= cur_from AND period < cur_end), 0) AS export_rub,
-        count(DISTINCT inn) FILTER (WHERE period >= cur_from AND period < cur_end) AS ship_firms
+        coalesce(sum(export_rub) FILTER (WHERE period >= cur_from AND period < cur_end), 0) AS export_rub
     FROM shipments, bounds
     WHERE period >= prev_from AND period < cur_end
       AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], oktmo))
@@ -35,17 +34,23 @@ prod AS (
       AND (len($divisions::VARCHAR[]) = 0 OR list_contains($divisions::VARCHAR[], division))
 ),
 reporting AS (
-    SELECT
-        count(DISTINCT inn) FILTER (WHERE period >= cur_from AND period < cur_end) AS enterprises,
-        count(DISTINCT inn) FILTER (WHERE period >= prev_from AND period < prev_end) AS enterprises_prev
+    -- An enterprise reports in a period when it has a shipments or a production row in it
+    -- (grouping by INN is about twice as fast as two count(DISTINCT) over the union at 10M rows).
+    SELECT count(*) FILTER (WHERE in_cur) AS enterprises, count(*) FILTER (WHERE in_prev) AS enterprises_prev
     FROM (
-        SELECT inn, period, oktmo, division FROM shipments
-        UNION ALL
-        SELECT inn, period, oktmo, division FROM production
-    ), bounds
-    WHERE period >= prev_from AND period < cur_end
-      AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], oktmo))
-      AND (len($divisions::VARCHAR[]) = 0 OR list_contains($divisions::VARCHAR[], division))
+        SELECT inn,
+               bool_or(period >= cur_from AND period < cur_end) AS in_cur,
+               bool_or(period >= prev_from AND period < prev_end) AS in_prev
+        FROM (
+            SELECT inn, period, oktmo, division FROM shipments
+            UNION ALL
+            SELECT inn, period, oktmo, division FROM production
+        ), bounds
+        WHERE period >= prev_from AND period < cur_end
+          AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], oktmo))
+          AND (len($divisions::VARCHAR[]) = 0 OR list_contains($divisions::VARCHAR[], division))
+        GROUP BY inn
+    )
 ),
 loan AS (
     SELECT
