@@ -24,12 +24,17 @@ from kuban import paths, queries
 from kuban.db import Database
 from kuban.ingest import FILE_CACHE, load_folder
 
-# The queries each page runs on a filter change (see pages/*.py).
+# The queries each page runs on a filter change (see pages/*.py; row-level downloads run only on click).
 PAGES = {
     "Обзор": ["overview_kpis", "shipments_monthly", "shipments_by_municipality"],
     "Отгрузка": ["shipments_monthly", "shipments_by_municipality", "shipments_by_division",
-                 "shipments_top_enterprises", "shipments_rows"],
+                 "shipments_top_enterprises"],
+    "Производство": ["production_monthly", "production_summary", "production_enterprises"],
+    "Займы ФРП": ["loans_portfolio", "loans_monthly", "loans_list"],
+    "Субсидии": ["subsidies_summary", "subsidies_recipients", "support_intensity"],
+    "Кластер": ["cluster_specialisation", "cluster_members", "cluster_vs_rest"],
 }
+CLUSTER = {"cluster_codes": ["26", "27", "28", "29", "30", "33"], "years_back": 3}
 
 
 def timed(fn, repeat: int = 1):
@@ -45,7 +50,8 @@ def page_times(db: Database, munis: list[str]) -> dict[str, float]:
     bounds = db.cursor().execute("SELECT max(period) FROM shipments").fetchone()[0]
     last = pd.Timestamp(bounds).date()
     first = (pd.Timestamp(last) - pd.DateOffset(months=11)).date()
-    params = {"munis": munis, "divisions": [], "date_from": first, "date_to": last, "limit": 50}
+    params = {"munis": munis, "divisions": [], "date_from": first, "date_to": last, "limit": 50,
+              "refused": ["отказано"], **CLUSTER}
     out = {}
     for page, names in PAGES.items():
         def run_all():
@@ -72,7 +78,7 @@ def report(title: str, folder: Path, munis_example: list[str]) -> None:
 
 
 def write_large(folder: Path, rows: int, seed: int = 1) -> None:
-    """A synthetic folder: `rows` shipment rows over 94 months, enterprises to match."""
+    """A synthetic folder: `rows` shipment rows and as many production rows over 94 months, enterprises to match."""
     rng = np.random.default_rng(seed)
     months = pd.date_range("2019-01-01", "2026-10-01", freq="MS")
     n_ent = max(1, rows // len(months))
@@ -83,6 +89,7 @@ def write_large(folder: Path, rows: int, seed: int = 1) -> None:
     inns = np.array([f"{b:09d}{c}" for b, c in zip(base, check)])
     (folder / "enterprises").mkdir(parents=True)
     (folder / "shipments").mkdir()
+    (folder / "production").mkdir()
     divisions = np.array([f"{d}" for d in range(10, 34)])
     pq.write_table(pa.table({
         "inn": inns,
@@ -98,6 +105,13 @@ def write_large(folder: Path, rows: int, seed: int = 1) -> None:
         "shipped_rub": shipped,
         "export_rub": (shipped * rng.uniform(0, 0.3, len(shipped))).round(2),
     }), folder / "shipments" / "shipments.parquet", compression="zstd")
+    employees = np.repeat(rng.integers(5, 800, n_ent), len(months))
+    pq.write_table(pa.table({
+        "inn": np.repeat(inns, len(months)),
+        "period": pa.array(np.tile(months.values.astype("datetime64[D]"), n_ent)),
+        "output_rub": (shipped * rng.uniform(0.95, 1.05, len(shipped))).round(2),
+        "employees": employees,
+    }), folder / "production" / "production.parquet", compression="zstd")
 
 
 def main(argv=None) -> None:
@@ -111,7 +125,7 @@ def main(argv=None) -> None:
             folder = Path(tmp)
             t, _ = timed(lambda: write_large(folder, args.rows))
             print(f"\n(wrote {args.rows:,} synthetic shipment rows in {t:.1f} s)")
-            report(f"{args.rows:,} shipment rows (Parquet)", folder, ["03621000"])
+            report(f"{args.rows:,} shipment and {args.rows:,} production rows (Parquet)", folder, ["03621000"])
 
 
 if __name__ == "__main__":
