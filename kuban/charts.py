@@ -139,6 +139,52 @@ def _color_for(value: float, lo: float, hi: float) -> str:
     return MAP_COLORS[min(int(t * (len(MAP_COLORS) - 1) + 0.5), len(MAP_COLORS) - 1)]
 
 
+# Label boxes in degrees at the map's usual size: ~0.052° of longitude per letter, 0.11° of latitude high.
+_CHAR_W, _LABEL_H, _GAP = 0.052, 0.11, 0.07
+_POSITIONS = ("top center", "bottom center", "middle right", "middle left",
+              "top right", "top left", "bottom right", "bottom left")
+
+
+def _box(x: float, y: float, width: float, position: str) -> tuple[float, float, float, float]:
+    vertical, horizontal = position.split()
+    if horizontal == "center":
+        x0 = x - width / 2
+    else:
+        x0 = x + _GAP if horizontal == "right" else x - _GAP - width
+    if vertical == "middle":
+        y0 = y - _LABEL_H / 2
+    else:
+        y0 = y + _GAP if vertical == "top" else y - _GAP - _LABEL_H
+    return x0, y0, x0 + width, y0 + _LABEL_H
+
+
+def label_positions(xs, ys, labels: list[str], order) -> list[str]:
+    """A text position per point so that labels overlap as little as possible (greedy, largest first).
+
+    Every label keeps its text; only its side of the point changes. Deterministic.
+    """
+    placed: list[tuple[float, float, float, float]] = []
+    points = [(x - 0.04, y - 0.04, x + 0.04, y + 0.04) for x, y in zip(xs, ys)]
+    out = ["top center"] * len(labels)
+
+    def overlap(a, b) -> float:
+        w = min(a[2], b[2]) - max(a[0], b[0])
+        h = min(a[3], b[3]) - max(a[1], b[1])
+        return w * h if w > 0 and h > 0 else 0.0
+
+    for i in order:
+        width = _CHAR_W * len(str(labels[i]))
+        best, best_cost = None, None
+        for position in _POSITIONS:
+            box = _box(xs[i], ys[i], width, position)
+            cost = sum(overlap(box, b) for b in placed) + sum(overlap(box, p) for p in points)
+            if best_cost is None or cost < best_cost - 1e-12:
+                best, best_cost = position, cost
+        out[i] = best
+        placed.append(_box(xs[i], ys[i], width, best))
+    return out
+
+
 def municipality_map(df: pd.DataFrame, value: str, title: str, value_label: str,
                      money: bool = True, boundaries=None, selected: tuple[str, ...] = (),
                      height: int = 560, unit: str | None = None) -> go.Figure:
@@ -166,7 +212,9 @@ def municipality_map(df: pd.DataFrame, value: str, title: str, value_label: str,
     peak = max(hi, 1e-9)
     has = shown.notna().to_numpy() & (shown.fillna(0).to_numpy() != 0)
     labels = data["municipality"].str.replace(" район", "", regex=False)
-    text_values = [(fmt.number(v, 1) + " " + unit) if v == v else "нет данных" for v in shown]
+    positions = label_positions(data["lon"].to_numpy(), data["lat"].to_numpy(), list(labels),
+                                order=(-shown.fillna(0)).to_numpy().argsort(kind="stable"))
+    text_values = [(fmt.number(v, 1) + fmt.NBSP + unit) if v == v else "нет данных" for v in shown]
     custom = list(zip(data["oktmo"], data["municipality"], text_values))
     border = ["#c0392b" if o in selected else "white" for o in data["oktmo"]]
     for mask, with_data in ((~has, False), (has, True)):
@@ -185,7 +233,8 @@ def municipality_map(df: pd.DataFrame, value: str, title: str, value_label: str,
             marker.update(color="#c7ccd3")
         fig.add_scatter(
             x=data["lon"].to_numpy()[mask], y=data["lat"].to_numpy()[mask], mode="markers+text",
-            text=labels.to_numpy()[mask], textposition="top center", textfont=dict(size=10, color="#33414e"),
+            text=labels.to_numpy()[mask], textposition=[positions[i] for i in idx],
+            textfont=dict(size=10, color="#33414e"),
             marker=marker, customdata=[custom[i] for i in idx],
             hovertemplate="%{customdata[1]}<br>" + value_label + ": %{customdata[2]}<extra></extra>",
             showlegend=False, name="",

@@ -114,7 +114,7 @@ def test_production_whole_krai(monkeypatch):
     assert titled(at, T.CHART_PRODUCTIVITY_BY_MUNI)["layout"]["xaxis"]["title"]["text"] == f"млн{NB}₽ на работника"
     # the map: output per municipality, 900, 364 and 60 mln
     assert map_points(titled(at, T.MAP_OUTPUT)) == {
-        "Краснодар": f"900,0 млн{NB}₽", "Кореновский район": f"364,0 млн{NB}₽", "Абинский район": f"60,0 млн{NB}₽"}
+        "Краснодар": f"900,0{NB}млн{NB}₽", "Кореновский район": f"364,0{NB}млн{NB}₽", "Абинский район": f"60,0{NB}млн{NB}₽"}
     top, growth = at.dataframe[0].value, at.dataframe[1].value
     assert list(top["ИНН"]) == ["2310001022", "2310001015", "2310001030", "2310001047"]    # 900, 300, 64, 60
     assert list(growth["ИНН"]) == ["2310001022", "2310001047", "2310001015"]               # +25 %, +20 %, +19 %
@@ -136,7 +136,7 @@ def test_production_one_municipality(monkeypatch):
     assert (d["Производство"], d["Среднемесячная численность"], d["Выработка на работника"]) == \
         (f"+73,3{NB}%", f"+60,0{NB}%", f"-1,8{NB}%")
     assert list(at.dataframe[0].value["ИНН"]) == ["2310001015", "2310001030"]
-    assert map_points(titled(at, T.MAP_OUTPUT)) == {"Кореновский район": f"364,0 млн{NB}₽"}
+    assert map_points(titled(at, T.MAP_OUTPUT)) == {"Кореновский район": f"364,0{NB}млн{NB}₽"}
 
 
 # --- «Займы ФРП» -------------------------------------------------------------------------------------------
@@ -154,7 +154,7 @@ def test_loans_whole_krai(monkeypatch):
     assert dict(zip(status["y"], status["x"])) == {"Одобрен": 230.0, "Выдан": 60.0, "Отказано": 20.0}
     monthly = titled(at, T.CHART_LOANS_MONTHLY)
     assert {t["name"]: t["y"] for t in monthly["data"]} == {"ФРП": [200.0], "ФРП Краснодарского края": [60.0, 30.0]}
-    assert map_points(titled(at, T.MAP_LOANS)) == {"Краснодар": f"200,0 млн{NB}₽", "Кореновский район": f"90,0 млн{NB}₽"}
+    assert map_points(titled(at, T.MAP_LOANS)) == {"Краснодар": f"200,0{NB}млн{NB}₽", "Кореновский район": f"90,0{NB}млн{NB}₽"}
     table = at.dataframe[0].value
     # newest decision first: LA3 (P3), LF2 (P2), LA2 (P4, refused), LA1 (P1)
     assert list(table["Предприятие"]) == ["ООО «Пищевик-Аналитика»", "АО «Металл-Аналитика»",
@@ -199,8 +199,8 @@ def test_subsidies_whole_krai(monkeypatch):
         "Кореновский район": 259358.3, "Краснодар": 214285.7, "Абинский район": 0.0}
     # (Абинский's 0 is drawn as a small grey circle, its value text still says 0)
     assert map_points(titled(at, T.MAP_INTENSITY)) == {
-        "Кореновский район": f"259{NB}358,3 ₽ на 1 млн ₽", "Краснодар": f"214{NB}285,7 ₽ на 1 млн ₽",
-        "Абинский район": "0,0 ₽ на 1 млн ₽"}
+        "Кореновский район": f"259{NB}358,3{NB}₽ на 1 млн ₽", "Краснодар": f"214{NB}285,7{NB}₽ на 1 млн ₽",
+        "Абинский район": f"0,0{NB}₽ на 1 млн ₽"}
     recipients = at.dataframe[0].value
     assert list(recipients["ИНН"]) == ["2310001022", "2310001015", "2310001030"]
     assert recipients["Сумма, млн ₽"].tolist() == ["10,0", "6,0", "1,0"]
@@ -228,7 +228,7 @@ def test_shipments_page_has_the_map(monkeypatch):
     at = start(monkeypatch, ANALYTICS, "pages/shipments.py")
     # shipments 2025: Краснодар 480 + 500 = 980, Кореновский 340 + 34 = 374, Абинский 110
     assert map_points(titled(at, T.MAP_SHIPMENTS)) == {
-        "Краснодар": f"980,0 млн{NB}₽", "Кореновский район": f"374,0 млн{NB}₽", "Абинский район": f"110,0 млн{NB}₽"}
+        "Краснодар": f"980,0{NB}млн{NB}₽", "Кореновский район": f"374,0{NB}млн{NB}₽", "Абинский район": f"110,0{NB}млн{NB}₽"}
 
 
 # --- The map with GeoJSON boundaries ------------------------------------------------------------------------
