@@ -87,32 +87,12 @@ def kuban_server(tmp_path_factory) -> Server:
     global _server
     data_dir = tmp_path_factory.mktemp("kuban") / "data"
     shutil.copytree(FIXTURE, data_dir)
-    log = data_dir.parent / "streamlit.log"
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "KUBAN_DATA_DIR": str(data_dir)}
-    cmd = [sys.executable, "-m", "streamlit", "run", "dashboard.py",
-           "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while _health(url) != "ok":
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"Streamlit did not start at {url} (exit code {proc.poll()}); its log:\n"
-                            + log.read_text(errors="replace")[-3000:], pytrace=False)
-            time.sleep(0.1)
-        _server = Server(url, data_dir, proc, log)
-        yield _server
-    finally:
-        _server = None
-        proc.terminate()
+    with run_server(data_dir) as server:
+        _server = server
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+            yield server
+        finally:
+            _server = None
 
 
 _LOG_OFFSET = pytest.StashKey[int]()
@@ -376,8 +356,8 @@ def dataframe_rows(frame) -> list[list[str]]:
 # --- Another server on another data folder (additive helper: tests/browser/test_cluster.py) ----------------
 
 @contextlib.contextmanager
-def serve(data_dir: Path):
-    """Start Streamlit on `data_dir` (a folder the test owns), yield its URL, stop it by its pid afterwards."""
+def run_server(data_dir: Path):
+    """Start Streamlit on `data_dir` (a folder the test owns), yield the Server, stop it by its pid afterwards."""
     log = data_dir.parent / f"streamlit-{data_dir.name}.log"
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -391,10 +371,10 @@ def serve(data_dir: Path):
         deadline = time.monotonic() + START_TIMEOUT_S
         while _health(url) != "ok":
             if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"Streamlit on {data_dir} did not start (exit code {proc.poll()}); its log:\n"
+                pytest.fail(f"Streamlit on {data_dir} did not start at {url} (exit code {proc.poll()}); its log:\n"
                             + log.read_text(errors="replace")[-3000:], pytrace=False)
             time.sleep(0.1)
-        yield url
+        yield Server(url, data_dir, proc, log)
     finally:
         proc.terminate()
         try:
@@ -402,3 +382,10 @@ def serve(data_dir: Path):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def serve(data_dir: Path):
+    """Another server on another data folder: yields its URL (tests/browser/test_cluster.py, test_pages3.py)."""
+    with run_server(data_dir) as server:
+        yield server.url
