@@ -5,7 +5,9 @@ a column list. `kind` names the parser in `kuban.parse` that reads the value.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,7 @@ class Column:
     min: float | None = None          # inclusive lower bound
     min_exclusive: bool = False       # True: value must be > min
     max: float | None = None          # inclusive upper bound
+    max_reason: str = "above_max"     # the reason (a key of texts.R) for a value above `max`
 
 
 @dataclass(frozen=True)
@@ -26,14 +29,36 @@ class Table:
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     is_fact: bool = False              # carries an INN that must be in the register
-    aliases: dict[str, str] = field(default_factory=dict)  # extra accepted headers -> column
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
-    @property
-    def required(self) -> list[str]:
-        return [c.name for c in self.columns if c.required]
+
+# --- Plausibility and cost limits (DATA_CONTRACT.md, «What bad input gets») ----------------
+
+MAX_MONEY = 1e15                 # rubles: above this an amount is refused as implausible
+MAX_HEADCOUNT = 1_000_000        # employees of one enterprise
+MIN_YEAR = 1990                  # months and dates from 1 January 1990 ...
+MONEY = {"max": MAX_MONEY, "max_reason": "implausible_money"}
+
+MAX_HEADER_CELLS = 500           # a header with more cells: the file is refused
+MAX_LINE_BYTES = 1 << 20         # a line longer than 1 MB: the line is refused (the file, if it is the header)
+MAX_CELL_BYTES = 100 * 1024      # a cell longer than 100 KB: its row is refused
+DEFAULT_MAX_FILE_MB = 2048       # a bigger file is refused; $KUBAN_MAX_FILE_MB changes it
+
+
+def max_file_bytes() -> int:
+    """The file size limit: $KUBAN_MAX_FILE_MB megabytes (default 2 GB)."""
+    try:
+        mb = float(os.environ.get("KUBAN_MAX_FILE_MB") or DEFAULT_MAX_FILE_MB)
+    except ValueError:
+        mb = DEFAULT_MAX_FILE_MB
+    return int(max(mb, 0) * (1 << 20))
+
+
+def last_plausible_day(today: date | None = None) -> date:
+    """... to the end of next year."""
+    return date((today or date.today()).year + 1, 12, 31)
 
 
 MUNICIPALITIES = Table(
@@ -67,8 +92,9 @@ PRODUCTION = Table(
     (
         Column("inn", "ИНН", "inn", required=True),
         Column("period", "Период", "month", required=True),
-        Column("output_rub", "Объём производства, руб.", "money", required=True, min=0),
-        Column("employees", "Численность, чел.", "integer", min=0),
+        Column("output_rub", "Объём производства, руб.", "money", required=True, min=0, **MONEY),
+        Column("employees", "Численность, чел.", "integer", min=0, max=MAX_HEADCOUNT,
+               max_reason="implausible_headcount"),
     ),
     key=("inn", "period"),
     is_fact=True,
@@ -79,8 +105,8 @@ SHIPMENTS = Table(
     (
         Column("inn", "ИНН", "inn", required=True),
         Column("period", "Период", "month", required=True),
-        Column("shipped_rub", "Отгружено, руб.", "money", required=True, min=0),
-        Column("export_rub", "Экспорт, руб.", "money", min=0),
+        Column("shipped_rub", "Отгружено, руб.", "money", required=True, min=0, **MONEY),
+        Column("export_rub", "Экспорт, руб.", "money", min=0, **MONEY),
     ),
     key=("inn", "period"),
     is_fact=True,
@@ -93,7 +119,7 @@ LOANS = Table(
         Column("inn", "ИНН", "inn", required=True),
         Column("fund", "Фонд", "text", required=True),
         Column("programme", "Программа", "text", required=True),
-        Column("amount_rub", "Сумма, руб.", "money", required=True, min=0, min_exclusive=True),
+        Column("amount_rub", "Сумма, руб.", "money", required=True, min=0, min_exclusive=True, **MONEY),
         Column("rate_pct", "Ставка, %", "number", required=True, min=0, max=100),
         Column("term_years", "Срок, лет", "number", required=True, min=0, min_exclusive=True),
         Column("decision_date", "Дата решения", "date", required=True),
@@ -109,7 +135,7 @@ SUBSIDIES = Table(
         Column("subsidy_id", "Номер субсидии", "text", required=True),
         Column("inn", "ИНН", "inn", required=True),
         Column("programme", "Направление", "text", required=True),
-        Column("amount_rub", "Сумма, руб.", "money", required=True, min=0, min_exclusive=True),
+        Column("amount_rub", "Сумма, руб.", "money", required=True, min=0, min_exclusive=True, **MONEY),
         Column("decision_date", "Дата решения", "date", required=True),
         Column("budget", "Бюджет", "text"),
     ),
@@ -124,7 +150,6 @@ TABLES: dict[str, Table] = {
 }
 FACT_TABLES = [t.name for t in TABLES.values() if t.is_fact]
 
-SIZES = ("micro", "small", "medium", "large")
 
 
 def normalize_header(text: str) -> str:
@@ -138,6 +163,4 @@ def header_map(table: Table) -> dict[str, str]:
     for c in table.columns:
         out[normalize_header(c.name)] = c.name
         out[normalize_header(c.ru)] = c.name
-    for alias, col in table.aliases.items():
-        out[normalize_header(alias)] = col
     return out

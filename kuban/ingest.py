@@ -11,17 +11,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from . import paths
-from .contract import FACT_TABLES, TABLES, Table, header_map, normalize_header
-from .parse import PARSERS, MunicipalityMatcher, by_unique, check_range, clean_text, is_total
-from .readers import CSV_EXTENSIONS, EXCEL_EXTENSIONS, PARQUET_EXTENSIONS, FileRefused, read_file
+from .contract import FACT_TABLES, MIN_YEAR, TABLES, Table, header_map, last_plausible_day, normalize_header
+from .parse import (PARSERS, MunicipalityMatcher, by_unique, check_plausible_day, check_range, clean_text,
+                    is_total)
+from .readers import CSV_EXTENSIONS, EXCEL_EXTENSIONS, PARQUET_EXTENSIONS, FileRefused, read_file, short_error
 from .texts import R, SHIPPED_REFERENCE
 
 PROBLEM_COLUMNS = ["table", "file", "line", "column", "kind", "reason"]
@@ -74,43 +77,96 @@ def _skipped(name: str) -> bool:
     return name.startswith((".", "_", "~$")) or name.lower() in IGNORED_FILES
 
 
+def display_name(rel: str) -> str:
+    """A file's path as a user can read it, whatever bytes its name is made of.
+
+    Names that are not UTF-8 (an old archive's Windows-1251, say) reach Python as surrogate escapes,
+    which cannot be printed or encoded: they are decoded as Windows-1251, else shown with «�».
+    """
+    raw = os.fsencode(rel)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1251")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")
+
+
+def _unusable(path: Path, data_dir: Path) -> str | None:
+    """Why a directory entry is not read as a data file (None: it is a regular file inside the folder)."""
+    try:
+        if os.path.islink(path):
+            target = Path(os.path.realpath(path))
+            if not target.is_relative_to(data_dir):
+                return "file_link_outside"
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return "file_not_regular"
+    return None if stat.S_ISREG(st.st_mode) else "file_not_regular"
+
+
 def scan(data_dir: Path) -> tuple[dict[str, list[Path]], list[dict], list[Path]]:
-    """Files per table (sorted by relative path), folder-level warnings, boundary files."""
+    """Files per table (sorted by relative path), folder-level warnings, boundary files.
+
+    Only regular files are data: pipes, devices and links that lead outside the folder are
+    reported and skipped (reading them could block for ever or show another file of the server).
+    """
     files: dict[str, list[Path]] = {name: [] for name in TABLES}
     warnings: list[dict] = []
     boundaries: list[Path] = []
-    for entry in sorted(data_dir.iterdir(), key=lambda p: p.name):
+
+    def skip(p: Path, why: str) -> None:
+        rel = display_name(p.relative_to(data_dir).as_posix())
+        warnings.append(_problem(None, rel, None, None, "warning", R[why].format(file=rel)))
+
+    for entry in sorted(_listdir(data_dir), key=lambda p: p.name):
         if _skipped(entry.name):
             continue
         if entry.is_dir():
             if entry.name in SETTINGS_FOLDERS:
                 continue
-            if entry.name not in TABLES:
-                warnings.append(_problem(None, entry.name + "/", None, None, "warning",
-                                         R["folder_unknown"].format(folder=entry.name)))
+            if os.path.islink(entry) and not Path(os.path.realpath(entry)).is_relative_to(data_dir):
+                skip(entry, "file_link_outside")
                 continue
-            for root, dirs, names in os.walk(entry):
+            if entry.name not in TABLES:
+                name = display_name(entry.name)
+                warnings.append(_problem(None, name + "/", None, None, "warning",
+                                         R["folder_unknown"].format(folder=name)))
+                continue
+            for root, dirs, names in os.walk(entry, onerror=lambda _e: None):
                 dirs[:] = sorted(d for d in dirs if not _skipped(d))
                 for name in sorted(names):
                     if _skipped(name):
                         continue
                     p = Path(root) / name
-                    if entry.name == "municipalities" and p.suffix.lower() in BOUNDARY_EXTENSIONS:
+                    why = _unusable(p, data_dir)
+                    if why:
+                        skip(p, why)
+                    elif entry.name == "municipalities" and p.suffix.lower() in BOUNDARY_EXTENSIONS:
                         boundaries.append(p)
                     else:
                         files[entry.name].append(p)
         elif entry.suffix.lower() in DATA_EXTENSIONS:
-            warnings.append(_problem(None, entry.name, None, None, "warning",
-                                     R["file_outside_table"].format(file=entry.name)))
+            name = display_name(entry.name)
+            warnings.append(_problem(None, name, None, None, "warning", R["file_outside_table"].format(file=name)))
     for name in files:
-        files[name].sort(key=lambda p: p.relative_to(data_dir).as_posix())
+        files[name].sort(key=lambda p: os.fsencode(p.relative_to(data_dir).as_posix()))
     return files, warnings, boundaries
+
+
+def _listdir(folder: Path) -> list[Path]:
+    try:
+        return list(folder.iterdir())
+    except OSError:
+        return []
 
 
 def fingerprint(data_dir: Path) -> str:
     """Changes when any file under the folder is added, removed or modified."""
     h = hashlib.sha1()
-    for root, dirs, names in os.walk(data_dir):
+    for root, dirs, names in os.walk(data_dir, onerror=lambda _e: None):
         if root == os.fspath(data_dir):          # the top level: leave out settings folders
             dirs[:] = [d for d in dirs if d not in SETTINGS_FOLDERS]
         dirs.sort()
@@ -118,9 +174,10 @@ def fingerprint(data_dir: Path) -> str:
             p = os.path.join(root, name)
             try:
                 st = os.stat(p)
-            except OSError:
+            except (OSError, ValueError):
                 continue
-            h.update(f"{os.path.relpath(p, data_dir)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+            h.update(os.fsencode(os.path.relpath(p, data_dir)))
+            h.update(f"\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n".encode())
     return h.hexdigest()[:16]
 
 
@@ -136,6 +193,7 @@ class FileResult:
     problems: list[dict]               # refusals and warnings of this file (without `table`/`file`)
     refused_reason: str | None = None
     headers: dict[str, str] = field(default_factory=dict)  # column -> its header as written in the file
+    vanished: bool = False             # removed while the folder was read: skipped, not refused
 
 
 def _as_text(s: pd.Series) -> pd.Series:
@@ -199,8 +257,8 @@ def validate(table: Table, raw, matcher: MunicipalityMatcher | None) -> FileResu
     if missing:
         return FileResult(None, problems, R["file_missing_columns"].format(columns=", ".join(f"«{m}»" for m in missing)))
 
-    for line, reason in raw.problems:
-        problems.append(_problem(None, None, line, None, "refused_row", reason))
+    for line, reason, header in raw.problems:
+        problems.append(_problem(None, None, line, header, "refused_row", reason))
 
     frame = raw.frame
     n = len(frame)
@@ -228,10 +286,13 @@ def validate(table: Table, raw, matcher: MunicipalityMatcher | None) -> FileResu
             if empty.any():
                 errors = errors.copy()
                 errors[empty] = R["required_empty"].format(column=raw.headers[by_column[col.name]])
-        if col.min is not None or col.max is not None:
+        if col.kind in ("number", "money", "integer"):
             # Messages quote the value as written; check_range formats only the failing rows.
-            range_errors = check_range(values, raw_col, col.min, col.min_exclusive, col.max)
+            range_errors = check_range(values, raw_col, col.min, col.min_exclusive, col.max, col.max_reason)
             errors = errors.fillna(range_errors) if errors.notna().any() else range_errors
+        elif col.kind in ("month", "date"):
+            day_errors = check_plausible_day(values, raw_col, col.kind, date(MIN_YEAR, 1, 1), last_plausible_day())
+            errors = errors.fillna(day_errors) if errors.notna().any() else day_errors
         new = reason.isna() & errors.notna()
         if new.any():
             reason[new] = errors[new]
@@ -291,21 +352,49 @@ class FileCache:
 FILE_CACHE = FileCache()
 
 
+READ_ATTEMPTS = 3     # a file rewritten while it is read is read again, at most this many times
+
+
 def load_file(path: Path, table: Table, matcher: MunicipalityMatcher | None, matcher_key: str = "") -> FileResult:
-    st = path.stat()
-    key = (str(path), st.st_size, st.st_mtime_ns, table.name, matcher_key if table.name == "enterprises" else "")
-    cached = FILE_CACHE.get(key)
-    if cached is not None:
-        return cached
+    """One file, validated; never raises: whatever goes wrong becomes this file's refusal.
+
+    A file that changes while it is read (size, time or inode differ before and after) is read
+    again; one that disappears is reported as skipped.
+    """
+    for _attempt in range(READ_ATTEMPTS):
+        try:
+            before = os.stat(path)
+        except FileNotFoundError:
+            return FileResult(None, [], R["file_vanished"], vanished=True)
+        except (OSError, ValueError) as exc:
+            return FileResult(None, [], R["file_unreadable"].format(error=short_error(exc, path)))
+        key = (os.fsencode(path), before.st_size, before.st_mtime_ns, before.st_ino, table.name,
+               matcher_key if table.name == "enterprises" else "")
+        cached = FILE_CACHE.get(key)
+        if cached is not None:
+            return cached
+        result = _read_and_validate(path, table, matcher)
+        try:
+            after = os.stat(path)
+        except FileNotFoundError:
+            return FileResult(None, [], R["file_vanished"], vanished=True)
+        except (OSError, ValueError):
+            continue
+        if (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino):
+            FILE_CACHE.put(key, result)
+            return result
+    return FileResult(None, [], R["file_changing"])
+
+
+def _read_and_validate(path: Path, table: Table, matcher) -> FileResult:
     try:
-        raw = read_file(path, table)
-        result = validate(table, raw, matcher)
+        return validate(table, read_file(path, table), matcher)
     except FileRefused as exc:
-        result = FileResult(None, [], str(exc))
-    except (OSError, UnicodeError, ValueError) as exc:
-        result = FileResult(None, [], R["file_unreadable"].format(error=str(exc)[:200]))
-    FILE_CACHE.put(key, result)
-    return result
+        return FileResult(None, [], str(exc))
+    except FileNotFoundError:
+        return FileResult(None, [], R["file_vanished"], vanished=True)
+    except Exception as exc:  # noqa: BLE001 - one file's failure must never stop the others
+        return FileResult(None, [], R["file_error"].format(type=type(exc).__name__, error=short_error(exc, path)))
 
 
 # --- One table --------------------------------------------------------------------
@@ -324,10 +413,14 @@ def load_table(table: Table, files: list[Path], data_dir: Path, matcher, matcher
                file_label=None) -> tuple[pd.DataFrame, list[dict], list[dict]]:
     frames, problems, infos = [], [], []
     for path in files:
-        rel = file_label or path.relative_to(data_dir).as_posix()
+        rel = file_label or display_name(path.relative_to(data_dir).as_posix())
         result = load_file(path, table, matcher, matcher_key)
         for p in result.problems:
             problems.append({**p, "table": table.name, "file": rel})
+        if result.vanished:
+            problems.append(_problem(table.name, rel, None, None, "warning", result.refused_reason))
+            infos.append({"table": table.name, "file": rel, "status": "skipped", "reason": result.refused_reason})
+            continue
         if result.refused_reason:
             problems.append(_problem(table.name, rel, None, None, "refused_file", result.refused_reason))
             infos.append({"table": table.name, "file": rel, "status": "refused", "reason": result.refused_reason})

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -131,10 +132,15 @@ def parse_number(s: pd.Series, integer: bool = False):
     return values, errors
 
 
-def check_range(values: pd.Series, raw: pd.Series, lo=None, lo_exclusive=False, hi=None) -> pd.Series:
-    """Reasons for values outside [lo, hi] (or (lo, hi] when lo_exclusive)."""
+def check_range(values: pd.Series, raw: pd.Series, lo=None, lo_exclusive=False, hi=None,
+                hi_reason: str = "above_max") -> pd.Series:
+    """Reasons for values outside [lo, hi] (or (lo, hi] when lo_exclusive), and for infinite values."""
     errors = _errors_like(values)
     v = values.astype("Float64")
+    infinite = np.isinf(v.to_numpy(dtype="float64", na_value=0.0))
+    if infinite.any():
+        errors[infinite] = _fmt("not_finite", raw[infinite])
+        v = v.mask(infinite)
     if lo is not None:
         bad = ((v <= lo) if lo_exclusive else (v < lo)).fillna(False).astype(bool)
         if bad.any():
@@ -143,7 +149,22 @@ def check_range(values: pd.Series, raw: pd.Series, lo=None, lo_exclusive=False, 
     if hi is not None:
         bad = (v > hi).fillna(False).astype(bool)
         if bad.any():
-            errors[bad] = _fmt("above_max", raw[bad], bound=_num(hi))
+            errors[bad] = _fmt(hi_reason, raw[bad], bound=_num(hi))
+    return errors
+
+
+def check_plausible_day(values: pd.Series, raw: pd.Series, kind: str, first: date, last: date) -> pd.Series:
+    """Reasons for months or dates outside [first, last] (a typo such as 12.9999, or 01.1900)."""
+    errors = _errors_like(values)
+    v = values.astype("datetime64[s]")
+    bad = ((v < pd.Timestamp(first)) | (v > pd.Timestamp(last))).fillna(False).to_numpy(dtype=bool)
+    if bad.any():
+        shown = raw[bad]
+        if pd.api.types.is_datetime64_any_dtype(shown):
+            shown = shown.dt.strftime("%m.%Y" if kind == "month" else "%d.%m.%Y")
+        errors[bad] = _fmt("implausible_month" if kind == "month" else "implausible_date", shown,
+                           first=f"{first:%m.%Y}" if kind == "month" else f"{first:%d.%m.%Y}",
+                           last=f"{last:%m.%Y}" if kind == "month" else f"{last:%d.%m.%Y}")
     return errors
 
 
