@@ -7,14 +7,41 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from . import paths
+from . import texts as T
+from .ingest import display_name
+from .readers import short_error
 
-EXIT_OK, EXIT_REFUSED, EXIT_UNUSABLE = 0, 1, 2
+EXIT_OK, EXIT_REFUSED, EXIT_UNUSABLE, EXIT_FAILED = 0, 1, 2, 3
+
+
+class CommandFailed(Exception):
+    """A failure to report in one line (Russian) with exit code 3."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments: one Russian line and exit 3 (2 means "the data folder cannot be used")."""
+
+    def error(self, message: str):
+        raise CommandFailed(T.CLI_BAD_ARGUMENTS.format(error=message, prog=self.prog))
+
+
+def _count(minimum: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(T.CLI_NOT_INTEGER.format(value=text)) from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(T.CLI_AT_LEAST.format(value=text, minimum=minimum))
+        return value
+    return parse
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m kuban", description="Kuban industry dashboard: data tools.")
+    p = _Parser(prog="python -m kuban", description="Kuban industry dashboard: data tools.")
     sub = p.add_subparsers(dest="command", required=True)
 
     c = sub.add_parser("check", help="load a data folder and report every problem",
@@ -31,8 +58,8 @@ def _parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("demo", help="write the deterministic synthetic demo data set")
     d.add_argument("--out", type=Path, required=True, help="folder to write (created if missing)")
-    d.add_argument("--enterprises", type=int, default=400, help="number of enterprises (default 400)")
-    d.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    d.add_argument("--enterprises", type=_count(1), default=400, help="number of enterprises (default 400)")
+    d.add_argument("--seed", type=_count(0), default=2026, help="random seed (default 2026)")
     return p
 
 
@@ -41,37 +68,41 @@ def _load(data_dir: Path | None):
     return load_folder(data_dir or paths.data_dir())
 
 
+def problem_records(problems) -> list[dict]:
+    """The load report as plain records (None for an empty line or column): `check` prints these."""
+    out = []
+    for r in problems.to_dict("records"):
+        line = r["line"]
+        out.append({"table": r["table"] if isinstance(r["table"], str) else None,
+                    "file": r["file"] if isinstance(r["file"], str) else None,
+                    "line": None if line is None or pd.isna(line) else int(line),
+                    "column": r["column"] if isinstance(r["column"], str) else None,
+                    "kind": r["kind"], "reason": r["reason"]})
+    return out
+
+
 def cmd_check(args) -> int:
-    folder = (args.data_dir or paths.data_dir())
-    if not Path(folder).is_dir():
-        print(f"Папка данных не найдена: {folder}", file=sys.stderr)
+    folder = Path(args.data_dir or paths.data_dir())
+    if not folder.is_dir():
+        print(T.CLI_NO_FOLDER.format(folder=folder), file=sys.stderr)
         return EXIT_UNUSABLE
     try:
         result = _load(folder)
     except OSError as exc:
-        print(f"Папку данных не удалось прочитать: {exc}", file=sys.stderr)
+        print(T.CLI_FOLDER_UNREADABLE.format(error=short_error(exc)), file=sys.stderr)
         return EXIT_UNUSABLE
-    problems = result.problems
+    records = problem_records(result.problems)
     if args.json:
-        out = {
-            "tables": result.problem_counts(),
-            "problems": [
-                {"table": r.table, "file": r.file, "line": None if r.line is None or r.line != r.line else int(r.line),
-                 "column": r.column if isinstance(r.column, str) else None, "kind": r.kind, "reason": r.reason}
-                for r in problems.astype(object).where(problems.notna(), None).itertuples(index=False)
-            ],
-        }
-        json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
+        json.dump({"tables": result.problem_counts(), "problems": records}, sys.stdout, ensure_ascii=False, indent=1)
         print()
     else:
-        print(f"Папка данных: {result.data_dir}")
+        print(T.CLI_FOLDER.format(folder=display_name(str(result.data_dir))))
         for name, c in result.problem_counts().items():
-            print(f"  {name:15} файлов {c['files']:>4}  строк {c['rows']:>10}  отклонено {c['refused']:>6}  "
-                  f"заменено {c['superseded']:>6}  предупреждений {c['warnings']:>6}")
-        for r in problems.itertuples(index=False):
-            where = r.file + (f":{int(r.line)}" if r.line is not None and r.line == r.line else "")
-            col = f" [{r.column}]" if isinstance(r.column, str) else ""
-            print(f"{r.kind:12} {where}{col}: {r.reason}")
+            print(T.CLI_TABLE_LINE.format(name=name, **c))
+        for r in records:
+            where = (r["file"] or "") + (f":{r['line']}" if r["line"] is not None else "")
+            col = f" [{r['column']}]" if r["column"] else ""
+            print(f"{T.KIND_LABELS.get(r['kind'], r['kind'])}: {where}{col}: {r['reason']}")
     return EXIT_REFUSED if result.refused_count else EXIT_OK
 
 
@@ -79,11 +110,11 @@ def cmd_sql(args) -> int:
     from .db import Database
     statements = duckdb.extract_statements(args.query)
     if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
-        print("Нужен ровно один запрос SELECT.", file=sys.stderr)
+        print(T.CLI_ONE_SELECT, file=sys.stderr)
         return EXIT_UNUSABLE
     folder = args.data_dir or paths.data_dir()
     if not Path(folder).is_dir():
-        print(f"Папка данных не найдена: {folder}", file=sys.stderr)
+        print(T.CLI_NO_FOLDER.format(folder=folder), file=sys.stderr)
         return EXIT_UNUSABLE
     db = Database(_load(folder))
     # Only the loaded tables: no reading or writing of other files from a query.
@@ -92,19 +123,34 @@ def cmd_sql(args) -> int:
     try:
         frame = db.cursor().execute(args.query).df()
     except duckdb.Error as exc:
-        print(f"Ошибка запроса: {exc}", file=sys.stderr)
+        print(T.CLI_QUERY_ERROR.format(error=short_error(exc)), file=sys.stderr)
         return EXIT_UNUSABLE
     frame.to_csv(sys.stdout, index=False)
     return EXIT_OK
 
 
 def cmd_demo(args) -> int:
-    from .demo import generate
-    generate(args.out, enterprises=args.enterprises, seed=args.seed)
-    print(f"Демонстрационные данные записаны в {args.out}")
+    from .demo import DemoTooSmall, generate
+    try:
+        generate(args.out, enterprises=args.enterprises, seed=args.seed)
+    except DemoTooSmall as exc:
+        raise CommandFailed(T.CLI_DEMO_TOO_SMALL.format(needed=exc.needed)) from None
+    except OSError as exc:
+        raise CommandFailed(T.CLI_DEMO_WRITE_FAILED.format(folder=args.out, error=exc.strerror or short_error(exc))) \
+            from None
+    print(T.CLI_DEMO_WRITTEN.format(folder=args.out))
     return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    return {"check": cmd_check, "sql": cmd_sql, "demo": cmd_demo}[args.command](args)
+    """Run a command; never a traceback: a failure is one line on stderr and exit code 3."""
+    try:
+        args = _parser().parse_args(argv)
+        return {"check": cmd_check, "sql": cmd_sql, "demo": cmd_demo}[args.command](args)
+    except CommandFailed as exc:
+        print(str(exc), file=sys.stderr)
+    except KeyboardInterrupt:
+        print(T.CLI_INTERRUPTED, file=sys.stderr)
+    except Exception as exc:  # noqa: BLE001 - the promise: one line, exit 3, never a traceback
+        print(T.CLI_CRASHED.format(type=type(exc).__name__, error=short_error(exc)), file=sys.stderr)
+    return EXIT_FAILED

@@ -17,8 +17,9 @@ import pyarrow as pa
 from . import paths
 from .contract import FACT_TABLES
 from .geo import load_boundaries
-from .ingest import LoadResult, fingerprint, load_folder
+from .ingest import LoadResult, empty_result, fingerprint, load_folder
 from .parse import MunicipalityMatcher
+from .readers import short_error
 
 DUCKDB_CONFIG = {
     # Offline networks: never try to download an extension.
@@ -49,6 +50,7 @@ class Database:
     def __init__(self, result: LoadResult):
         self.result = result
         self.fingerprint = result.fingerprint
+        self.load_error: str | None = None    # set when a newer version could not be built (this one is older)
         self.con = duckdb.connect(":memory:", config=DUCKDB_CONFIG)
         self._build()
 
@@ -102,12 +104,21 @@ class Database:
 
 
 class DataSource:
-    """Holds the current Database for a folder; reloads it when the folder's fingerprint changes."""
+    """Holds the current Database for a folder and reloads it when the folder's fingerprint changes.
 
-    def __init__(self, data_dir: Path | str | None = None):
+    Only the first load makes sessions wait. A later change is loaded in a background thread while
+    sessions keep being served the previous version; a session asking meanwhile waits at most
+    `wait_seconds` (a small monthly file is ready by then) and otherwise gets the previous version.
+    Loading never takes the server down: if a data version cannot be built at all, the previous one
+    stays (or, at the very first load, an empty one that reports why).
+    """
+
+    def __init__(self, data_dir: Path | str | None = None, wait_seconds: float = 2.0):
         self.data_dir = Path(data_dir or paths.data_dir()).resolve()
+        self.wait_seconds = wait_seconds
         self._db: Database | None = None
         self._lock = threading.Lock()
+        self._loader: threading.Thread | None = None
 
     def get(self) -> Database:
         fp = fingerprint(self.data_dir)
@@ -115,6 +126,36 @@ class DataSource:
         if db is not None and db.fingerprint == fp:
             return db
         with self._lock:
-            if self._db is None or self._db.fingerprint != fingerprint(self.data_dir):
-                self._db = Database(load_folder(self.data_dir))
-            return self._db
+            if self._db is None:
+                self._db = _build(self.data_dir)
+                return self._db
+            if self._loader is None or not self._loader.is_alive():
+                self._loader = threading.Thread(target=self._reload, name="kuban-reload", daemon=True)
+                self._loader.start()
+            loader = self._loader
+        loader.join(self.wait_seconds)
+        return self._db
+
+    @property
+    def loading(self) -> bool:
+        """A newer data version is being loaded in the background."""
+        return self._loader is not None and self._loader.is_alive()
+
+    def _reload(self) -> None:
+        # Loads until the version built matches the folder (it may change again while loading).
+        for _ in range(5):
+            if self._db is not None and self._db.fingerprint == fingerprint(self.data_dir):
+                return
+            self._db = _build(self.data_dir, previous=self._db)
+
+
+def _build(data_dir: Path, previous: Database | None = None) -> Database:
+    """A Database for the folder; on an unexpected failure the previous one, else an empty one saying why."""
+    try:
+        return Database(load_folder(data_dir))
+    except Exception as exc:  # noqa: BLE001 - the server must keep serving whatever the folder holds
+        if previous is not None:
+            previous.fingerprint = fingerprint(data_dir)   # do not retry until the folder changes again
+            previous.load_error = short_error(exc)
+            return previous
+        return Database(empty_result(data_dir, short_error(exc)))

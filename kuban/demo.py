@@ -430,12 +430,20 @@ def news_cells(shape: tuple[int, int], names: list[str], divisions: list[int]) -
 # --- 2. Enterprises ----------------------------------------------------------------------
 
 
+class DemoTooSmall(ValueError):
+    """Fewer enterprises asked for than the demo geography has cells."""
+
+    def __init__(self, needed: int):
+        super().__init__(f"need at least {needed} enterprises for the demo geography")
+        self.needed = needed
+
+
 def allocate_counts(plan: np.ndarray, divisions: list[int], n_total: int) -> np.ndarray:
     """Enterprises per cell: one each, the rest by the square root of the cell's size."""
     counts = (plan > 0).astype(int)
     extra = n_total - counts.sum()
     if extra < 0:
-        raise ValueError(f"need at least {counts.sum()} enterprises for the demo geography")
+        raise DemoTooSmall(int(counts.sum()))
     many_small = {10: 1.6, 13: 2.0, 14: 2.0, 15: 2.0, 31: 1.6, 16: 1.3, 25: 1.3, 22: 1.2, 24: 0.4}
     factor = np.array([many_small.get(d, 1.0) for d in divisions])
     weight = np.sqrt(plan) * factor[None, :]

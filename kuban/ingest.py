@@ -510,6 +510,19 @@ def load_folder(data_dir: Path | str | None = None) -> LoadResult:
                       _read_demo_marker(data_dir), boundaries)
 
 
+def empty_result(data_dir: Path, error: str) -> LoadResult:
+    """A data version with no rows but the shipped reference, reporting why the folder could not be loaded."""
+    data_dir = Path(data_dir)
+    tables = {name: load_table(TABLES[name], [], data_dir, None)[0] for name in TABLES}
+    tables["municipalities"] = load_table(TABLES["municipalities"], [paths.REFERENCE_MUNICIPALITIES], data_dir,
+                                          None, file_label=f"{SHIPPED_REFERENCE}: municipalities.csv")[0]
+    tables["enterprises"] = tables["enterprises"].rename(columns={"municipality": "oktmo"})
+    problems = pd.DataFrame([_problem(None, display_name(data_dir.name) + "/", None, None, "refused_file",
+                                      R["folder_error"].format(error=error))], columns=PROBLEM_COLUMNS)
+    problems["line"] = problems["line"].astype("Int64")
+    return LoadResult(data_dir, "", tables, problems, pd.DataFrame(columns=FILE_COLUMNS))
+
+
 def _file_summary(infos: list[dict], tables: dict[str, pd.DataFrame], problems: pd.DataFrame) -> pd.DataFrame:
     rows = []
     counts = problems.groupby(["table", "file", "kind"]).size() if len(problems) else pd.Series(dtype=int)

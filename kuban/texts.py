@@ -31,6 +31,7 @@ R = {
     "file_not_regular": "«{file}» — не обычный файл (канал, устройство или папка-ссылка): пропущен",
     "file_link_outside": "«{file}» — ссылка за пределы папки данных: пропущена",
     "file_excel_later": "файл пропущен: книги Excel пока не загружаются — сохраните лист как CSV (разделитель «;») и положите рядом",
+    "folder_error": "папку данных не удалось загрузить ({error}): показаны пустые таблицы",
     "folder_unknown": "папка «{folder}» не относится ни к одной таблице и пропущена",
     "file_outside_table": "файл «{file}» лежит вне папок таблиц и пропущен",
     # header level
@@ -69,6 +70,23 @@ R = {
     "inn_not_in_register": "ИНН {inn} нет в реестре предприятий: строка учтена в итогах края как «Не указано»",
     "superseded": "заменена строкой {line} файла {file} (тот же ключ: {key})",
 }
+
+# --- Command line (python -m kuban) ---
+CLI_BAD_ARGUMENTS = "Ошибка в аргументах команды: {error}. Справка: {prog} --help"
+CLI_NOT_INTEGER = "«{value}» — не целое число"
+CLI_AT_LEAST = "{value} — нужно не меньше {minimum}"
+CLI_NO_FOLDER = "Папка данных не найдена: {folder}"
+CLI_FOLDER_UNREADABLE = "Папку данных не удалось прочитать: {error}"
+CLI_FOLDER = "Папка данных: {folder}"
+CLI_TABLE_LINE = ("  {name:15} файлов {files:>4}  строк {rows:>10}  отклонено {refused:>6}  "
+                  "заменено {superseded:>6}  предупреждений {warnings:>6}")
+CLI_ONE_SELECT = "Нужен ровно один запрос SELECT."
+CLI_QUERY_ERROR = "Ошибка запроса: {error}"
+CLI_DEMO_TOO_SMALL = "Слишком мало предприятий для демонстрационных данных: нужно не меньше {needed}"
+CLI_DEMO_WRITE_FAILED = "Не удалось записать демонстрационные данные в {folder}: {error}"
+CLI_DEMO_WRITTEN = "Демонстрационные данные записаны в {folder}"
+CLI_INTERRUPTED = "Прервано."
+CLI_CRASHED = "Внутренняя ошибка ({type}: {error}); сообщите разработчикам"
 
 KIND_LABELS = {
     "refused_row": "строка отклонена",
@@ -560,3 +578,16 @@ INTENSITY_UNIT_SHORT = "₽ на 1 млн ₽"
 PRODUCERS_NOTE = "Отчитались о производстве предприятий: {n}."
 COL.update({"shipped_before_rub": "До решения, 12 мес., млн ₽", "shipped_latest_rub": "Последние 12 мес., млн ₽",
             "shipped_change": "Изменение отгрузки", "months_after": "Месяцев после решения"})
+
+# --- Text is text; URLs (issue 7: kuban/routes.py, kuban/ui.py, kuban/cluster.py) ---
+ROUTE_GUESS = "Страницы «/{path}» в дашборде нет — открыта похожая: «{page}»."
+ROUTE_UNKNOWN = "Страницы «/{path}» в дашборде нет — открыта главная страница «{page}». Остальные страницы — в меню слева."
+URL_FILTERS_DROPPED = "В ссылке есть значения фильтров, которых нет в данных, — они не применены: {items}."
+URL_FILTER_ITEM = "{filter} — {values}"
+MORE_ITEMS = "и ещё {n}"
+DATA_FOLDER_TEXT = "Папка данных: {path}"
+CLUSTER_ERR_TOO_BIG = "файл больше {kb} КБ — это не определение кластера"
+CLUSTER_ERR_TOO_DEEP = "слишком глубокая вложенность — это не определение кластера"
+CLUSTER_ERR_NOT_FILE = "это не обычный файл"
+CLUSTER_ERR_FOLDER = "папку clusters/ не удалось прочитать: {error}"
+CLUSTER_TOO_MANY = "В папке clusters/ файлов определений: {n}; читаются первые {shown} по имени."
