@@ -22,7 +22,7 @@ import hostile
 from kuban import ingest
 from kuban.contract import MAX_CELL_BYTES
 from kuban.ingest import load_folder
-from office import (A, B, C, PROD_RU, SHIP_EN, SHIP_RU, STRANGER, assert_russian, line, problems, put, put_parquet,
+from office import (A, B, C, PROD_RU, SHIP_RU, STRANGER, assert_russian, line, problems, put, put_parquet,
                     register, rows)
 
 ROOT = Path(__file__).resolve().parent.parent
