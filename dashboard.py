@@ -1,24 +1,34 @@
-"""Entry point: `streamlit run dashboard.py`. Sets up navigation and the shared sidebar filters."""
+"""Entry point: `streamlit run dashboard.py`. Sets up navigation and the shared sidebar filters.
+
+The pages live in app_pages/, not pages/: Streamlit treats a folder named `pages` beside the entry
+script as a legacy multipage app until some session calls st.navigation, and in that mode a server's
+first visitor opening a page's URL would run the page alone (or see an English «Page not found»).
+"""
 import streamlit as st
 
 from kuban import texts as T
-from kuban import paths, ui
+from kuban import paths, routes, ui
 
 # A local icon: a :material/...: page icon would be fetched from a font CDN (closed networks have none).
 st.set_page_config(page_title=T.APP_TITLE, page_icon=str(paths.PACKAGE / "assets" / "favicon.png"), layout="wide")
 
-pages = [
-    st.Page("pages/overview.py", title=T.PAGE_OVERVIEW, icon=":material/dashboard:", default=True, url_path="overview"),
-    st.Page("pages/shipments.py", title=T.PAGE_SHIPMENTS, icon=":material/local_shipping:", url_path="shipments"),
-    st.Page("pages/production.py", title=T.PAGE_PRODUCTION, icon=":material/factory:", url_path="production"),
-    st.Page("pages/loans.py", title=T.PAGE_LOANS, icon=":material/account_balance:", url_path="loans"),
-    st.Page("pages/subsidies.py", title=T.PAGE_SUBSIDIES, icon=":material/payments:", url_path="subsidies"),
-    st.Page("pages/cluster.py", title=T.PAGE_CLUSTER, icon=":material/hub:", url_path="cluster"),
-    st.Page("pages/data.py", title=T.PAGE_DATA, icon=":material/folder_open:", url_path="data"),
+# (file, url path, title, icon); the first is the default page, at "/"
+PAGES = [
+    ("app_pages/overview.py", "overview", T.PAGE_OVERVIEW, ":material/dashboard:"),
+    ("app_pages/shipments.py", "shipments", T.PAGE_SHIPMENTS, ":material/local_shipping:"),
+    ("app_pages/production.py", "production", T.PAGE_PRODUCTION, ":material/factory:"),
+    ("app_pages/loans.py", "loans", T.PAGE_LOANS, ":material/account_balance:"),
+    ("app_pages/subsidies.py", "subsidies", T.PAGE_SUBSIDIES, ":material/payments:"),
+    ("app_pages/cluster.py", "cluster", T.PAGE_CLUSTER, ":material/hub:"),
+    ("app_pages/data.py", "data", T.PAGE_DATA, ":material/folder_open:"),
 ]
-page = st.navigation(pages)
+notice = ui.route([routes.Page(url, title, default=i == 0) for i, (_, url, title, _) in enumerate(PAGES)])
+page = st.navigation([st.Page(file, title=title, icon=icon, url_path=url, default=i == 0)
+                      for i, (file, url, title, icon) in enumerate(PAGES)])
 
 db = ui.database()
 st.session_state["_filters"] = ui.sidebar_filters()
 ui.notices(db)
+if notice:
+    st.info(notice, icon=":material/signpost:")
 page.run()

@@ -44,11 +44,11 @@ if a.lqs.empty:
     st.info(T.CLUSTER_NO_MUNIS)
 else:
     items = "; ".join(f"{m} — {fmt.number(v, 2)}" for m, v in zip(h["specialised"], h["specialised_lq"]))
-    st.markdown(T.CLUSTER_SPEC_ANSWER.format(basis=by, lq=lq_text, items=items) if items
-                else T.CLUSTER_SPEC_NONE.format(basis=by, lq=lq_text))
+    st.markdown(fmt.md_format(T.CLUSTER_SPEC_ANSWER, basis=by, lq=lq_text, items=items) if items
+                else fmt.md_format(T.CLUSTER_SPEC_NONE, basis=by, lq=lq_text))
     if h["thin"]:
-        st.caption(T.CLUSTER_SPEC_THIN.format(ent=fmt.number(d.min_enterprises), emp=fmt.number(d.min_employees),
-                                              n=len(h["thin"]), items=", ".join(h["thin"])))
+        st.caption(fmt.md_format(T.CLUSTER_SPEC_THIN, ent=fmt.number(d.min_enterprises),
+                                 emp=fmt.number(d.min_employees), n=len(h["thin"]), items=", ".join(h["thin"])))
     heat = cluster.display_order(a.lqs, basis)
     ui.chart(charts.lq_heatmap(heat, f"lq_{basis}", cluster.heatmap_columns(d, h["codes_without_data"]),
                                T.CHART_LQ_HEATMAP.format(basis=by), T.CLUSTER_HOVER_THIN, T.NO_ROWS), key="cl-heat")
@@ -62,14 +62,14 @@ else:
     st.caption(T.CHART_LQ_QUADRANT_NOTE.format(lq=lq_text) + " " + "; ".join(T.CLUSTER_QUADRANT_HINTS.values()) + ".")
     no_change = bubbles[bubbles["change"].isna()]["municipality"]
     if len(no_change):
-        st.caption(T.CHART_LQ_NO_CHANGE.format(years=d.years_back, items=", ".join(no_change)))
+        st.caption(fmt.md_format(T.CHART_LQ_NO_CHANGE, years=d.years_back, items=", ".join(no_change)))
 
 st.subheader(T.CLUSTER_MEMBERS_HEADER)
 st.caption(T.CLUSTER_MEMBERS_NOTE)
 cluster_ui.members_table(a.members)
 
 st.subheader(T.CLUSTER_VS_HEADER)
-st.caption(T.CLUSTER_VS_NOTE.format(place=f.place))
+st.caption(fmt.md_format(T.CLUSTER_VS_NOTE, place=f.place))
 c = st.columns(2)
 with c[0]:
     ui.chart(charts.shares_over_time(a.trend, {"share_shipped": T.SERIES_SHARE_SHIPPED,
@@ -104,7 +104,7 @@ found, _ = cluster.saved(paths.data_dir())
 pair = cluster_ui.compare_choice(found)
 if pair:
     both = [cluster.analyse(ui.run, x, f.munis, f.date_from, f.date_to) for x in pair]
-    st.table(cluster.comparison(both), hide_index=True)
+    ui.text_table(cluster.comparison(both))
 
 with st.expander(T.CLUSTER_METHOD_HEADER, icon=":material/menu_book:"):
     st.markdown(T.CLUSTER_METHOD)

@@ -6,10 +6,9 @@ from kuban import texts as T
 
 MAX_SHOWN = 5_000   # rows of the problem table drawn in the browser; the download has them all
 
-ui.ensure_frame()
 st.title(T.DATA_TITLE)
 st.markdown(T.DATA_INTRO)
-st.caption(T.DATA_FOLDER.format(path=paths.data_dir()))
+st.caption(fmt.md_format(T.DATA_FOLDER_TEXT, path=paths.data_dir()))
 
 files = ui.run("load_files")
 problems_all = ui.run("load_problems", {"kinds": []})

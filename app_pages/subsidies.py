@@ -25,9 +25,8 @@ ui.metric(c[2], T.KPI_RECIPIENTS, fmt.number(total.recipients))
 ui.metric(c[3], T.KPI_INTENSITY, f"{fmt.number(krai.intensity)}{fmt.NBSP}₽" if krai.intensity == krai.intensity else "—",
           help=T.KPI_INTENSITY_HELP)
 
-programmes = dim("programme").assign(label=lambda d: d["programme"].map(charts.wrap_label))
-ui.chart(charts.ranked_values(programmes, "label", "amount_rub", T.CHART_SUBSIDIES_BY_PROGRAMME, T.NO_ROWS,
-                              bar_px=44))
+ui.chart(charts.ranked_values(dim("programme"), "programme", "amount_rub", T.CHART_SUBSIDIES_BY_PROGRAMME, T.NO_ROWS,
+                              bar_px=44, wrap=38))
 left, right = st.columns(2)
 with left:
     ui.chart(charts.ranked_bars(dim("budget").fillna({"budget": T.BUDGET_NOT_STATED}), "budget", "amount_rub",

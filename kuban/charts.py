@@ -4,6 +4,12 @@ Money comes in rubles; each chart picks one unit (млн ₽, млрд ₽) for 
 axis. Numbers use the Russian decimal comma and no-break-space thousands
 (layout.separators); month ticks are Russian text, since Plotly's own date
 labels are English and its locale files would have to come from a CDN.
+
+Text from data (names of municipalities, enterprises, programmes, funds, statuses, budgets, divisions)
+becomes figure text only through `_labels()` / `fmt.plot()` here, so Plotly shows it as written: its
+HTML subset (`<a href>`, `<b>`, `<br>`, …), entities and `$…$` never act. Data text never goes into a
+hovertemplate itself (where `%{…}` would be a placeholder): it travels in customdata. Titles, units,
+series names and the `<br>`/`<b>` of labels built here are the dashboard's own text.
 """
 from __future__ import annotations
 
@@ -32,6 +38,13 @@ def base_layout(fig: go.Figure, title: str | None = None, height: int = 380) -> 
     fig.update_xaxes(gridcolor="#eceff3", zerolinecolor="#d5dae1")
     fig.update_yaxes(gridcolor="#eceff3", zerolinecolor="#d5dae1")
     return fig
+
+
+def _labels(values, wrap: int | None = None) -> pd.Series:
+    """Category labels from data, ready for a figure: missing = «Не указано», escaped (`fmt.plot`), and with
+    `wrap` broken into lines of about that many characters."""
+    s = pd.Series(values).fillna(UNKNOWN_MUNICIPALITY).astype(str)
+    return s.map(lambda t: fmt.plot_lines(t, wrap)) if wrap else s.map(fmt.plot)
 
 
 def money_scale(*series: pd.Series) -> tuple[float, str]:
@@ -89,7 +102,7 @@ def ranked_bars(df: pd.DataFrame, label: str, value: str, title: str, empty_text
     if df.empty:
         return empty(empty_text, title=title)
     data = df.copy()
-    data[label] = data[label].fillna(UNKNOWN_MUNICIPALITY).astype(str)
+    data[label] = _labels(data[label]).to_numpy()
     data = data.sort_values(value, ascending=False).head(top).iloc[::-1]
     divisor, unit = money_scale(data[value])
     fig = go.Figure(go.Bar(
@@ -107,7 +120,7 @@ def share_bars(df: pd.DataFrame, label: str, share: str, title: str, empty_text:
     if data.empty:
         return empty(empty_text, title=title)
     data = data.copy()
-    data[label] = data[label].fillna(UNKNOWN_MUNICIPALITY).astype(str)
+    data[label] = _labels(data[label]).to_numpy()
     data = data.sort_values(share, ascending=False).head(top).iloc[::-1]
     fig = go.Figure(go.Bar(
         x=data[share] * 100, y=data[label], orientation="h", marker_color=PALETTE[2],
@@ -119,7 +132,7 @@ def share_bars(df: pd.DataFrame, label: str, share: str, title: str, empty_text:
 
 
 def division_label(division, name, width: int = 42) -> str:
-    """«28 Производство машин и оборудования…» (short enough for an axis)."""
+    """«28 Производство машин и оборудования…» (short enough for an axis; plain text: the chart escapes it)."""
     if not isinstance(name, str) or not name:
         return str(division) if isinstance(division, str) else UNKNOWN_MUNICIPALITY
     text = f"{division} {name}"
@@ -211,11 +224,14 @@ def municipality_map(df: pd.DataFrame, value: str, title: str, value_label: str,
                                 hoverinfo="skip", showlegend=False)
     peak = max(hi, 1e-9)
     has = shown.notna().to_numpy() & (shown.fillna(0).to_numpy() != 0)
-    labels = data["municipality"].str.replace(" район", "", regex=False)
-    positions = label_positions(data["lon"].to_numpy(), data["lat"].to_numpy(), list(labels),
+    names = data["municipality"].fillna(UNKNOWN_MUNICIPALITY).astype(str)
+    short = names.str.replace(" район", "", regex=False)
+    positions = label_positions(data["lon"].to_numpy(), data["lat"].to_numpy(), list(short),
                                 order=(-shown.fillna(0)).to_numpy().argsort(kind="stable"))
+    labels = _labels(short)
     text_values = [(fmt.number(v, 1) + fmt.NBSP + unit) if v == v else "нет данных" for v in shown]
-    custom = list(zip(data["oktmo"], data["municipality"], text_values))
+    # customdata: oktmo (what a click selects, kuban.ui), the name and the value as hover text
+    custom = list(zip(data["oktmo"], _labels(names), text_values))
     border = ["#c0392b" if o in selected else "white" for o in data["oktmo"]]
     for mask, with_data in ((~has, False), (has, True)):
         if not mask.any():
@@ -236,7 +252,7 @@ def municipality_map(df: pd.DataFrame, value: str, title: str, value_label: str,
             text=labels.to_numpy()[mask], textposition=[positions[i] for i in idx],
             textfont=dict(size=10, color="#33414e"),
             marker=marker, customdata=[custom[i] for i in idx],
-            hovertemplate="%{customdata[1]}<br>" + value_label + ": %{customdata[2]}<extra></extra>",
+            hovertemplate="%{customdata[1]}<br>" + fmt.plot(value_label) + ": %{customdata[2]}<extra></extra>",
             showlegend=False, name="",
         )
     fig.update_xaxes(visible=False, showgrid=False)
@@ -274,16 +290,19 @@ def lq_heatmap(df: pd.DataFrame, value: str, columns: dict[str, str], title: str
                empty_text: str, zmax: float = 3.0) -> go.Figure:
     """Location quotients, municipalities (rows, in the order of `df`) × industries (`columns`: key -> label).
 
-    `df` is long: municipality, industry, `value`, thin (bool), enterprises. A cell with too little data is
+    `df` is long: municipality, industry, `value`, thin (bool), enterprises. The column labels are figure
+    text as they are (kuban.cluster.heatmap_columns builds them from validated codes); municipality names are
+    escaped here. A cell with too little data is
     grey and says `thin_text` (or «—» where the industry has no enterprise there); the colour scale is
     orange below 1 (less than the krai), neutral at 1, blue above (specialised), saturating at `zmax`.
     """
     data = df[df["industry"].isin(list(columns))]
     if data.empty:
         return empty(empty_text)
-    rows = list(dict.fromkeys(data["municipality"].fillna(UNKNOWN_MUNICIPALITY)))
+    data = data.assign(municipality=_labels(data["municipality"]).to_numpy())
+    rows = list(dict.fromkeys(data["municipality"]))
     cols = [c for c in columns if c in set(data["industry"])]
-    idx = data.assign(municipality=data["municipality"].fillna(UNKNOWN_MUNICIPALITY)).set_index(["municipality", "industry"])
+    idx = data.set_index(["municipality", "industry"])
     z, zg, text, textg, hover = [], [], [], [], []
     for r in rows:
         zr, zgr, tr, tgr, hr = [], [], [], [], []
@@ -349,8 +368,9 @@ def lq_quadrant(df: pd.DataFrame, x: str, y: str, size: str, threshold: float, n
         if part.empty:
             continue
         is_thin = key == "thin"
-        labels = part["municipality"].fillna(UNKNOWN_MUNICIPALITY).str.replace(" район", "", regex=False)
-        custom = list(zip(part["municipality"], [fmt.number(v, 2) for v in part[x]],
+        munis = part["municipality"].fillna(UNKNOWN_MUNICIPALITY).astype(str)
+        labels = _labels(munis.str.replace(" район", "", regex=False))
+        custom = list(zip(_labels(munis), [fmt.number(v, 2) for v in part[x]],
                           [("+" if v > 0 else "") + fmt.number(v, 2) for v in part[y]],
                           [fmt.number(v, 0) for v in part[size]], [names[key]] * len(part)))
         fig.add_scatter(
@@ -361,7 +381,7 @@ def lq_quadrant(df: pd.DataFrame, x: str, y: str, size: str, threshold: float, n
                         opacity=0.55 if is_thin else 0.8, line=dict(color="white", width=1)),
             customdata=custom,
             hovertemplate="%{customdata[0]}<br>LQ %{customdata[1]}, изменение %{customdata[2]}<br>"
-                          "%{customdata[3]} " + size_unit + " · %{customdata[4]}<extra></extra>",
+                          "%{customdata[3]} " + fmt.plot(size_unit) + " · %{customdata[4]}<extra></extra>",
         )
     xs, ys = data[x].astype(float), data[y].astype(float)
     x_hi = max(threshold * 1.4, float(xs.max()) * 1.12)
@@ -458,15 +478,16 @@ def count_trend(df: pd.DataFrame, value: str, prev: str | None, title: str, name
 
 def ranked_values(df: pd.DataFrame, label: str, value: str, title: str, empty_text: str, unit_suffix: str = "",
                   money: bool = True, unit: str = "", top: int = 20, color: str = MAIN,
-                  decimals: int = 1, bar_px: int = 26) -> go.Figure:
+                  decimals: int = 1, bar_px: int = 26, wrap: int | None = None) -> go.Figure:
     """Horizontal bars, largest on top, of a money ratio («тыс. ₽ на работника») or a plain number (`unit`).
 
-    `bar_px`: height per bar (larger for labels wrapped on two lines by wrap_label)."""
+    `wrap`: break long labels into lines of about that many characters; `bar_px`: height per bar (larger
+    for wrapped labels)."""
     data = df.dropna(subset=[value]) if not df.empty else df
     if data.empty:
         return empty(empty_text, title=title)
     data = data.copy()
-    data[label] = data[label].fillna(UNKNOWN_MUNICIPALITY).astype(str)
+    data[label] = _labels(data[label], wrap).to_numpy()
     data = data.sort_values(value, ascending=False).head(top).iloc[::-1]
     divisor, base = money_scale(data[value]) if money else (1.0, unit)
     axis = (base + " " + unit_suffix).strip()
@@ -485,7 +506,7 @@ def change_bars(df: pd.DataFrame, label: str, change: str, title: str, empty_tex
     if data.empty:
         return empty(empty_text, title=title)
     data = data.copy()
-    data[label] = data[label].fillna(UNKNOWN_MUNICIPALITY).astype(str)
+    data[label] = _labels(data[label]).to_numpy()
     data = data.sort_values(change, ascending=False).head(top).iloc[::-1]
     pct = data[change] * 100
     fig = go.Figure(go.Bar(
@@ -504,9 +525,9 @@ def stacked_bars(df: pd.DataFrame, x: str, stack: str, value: str, title: str, e
     if df.empty or df[value].notna().sum() == 0:
         return empty(empty_text, title=title)
     data = df.dropna(subset=[value]).copy()
-    data[stack] = data[stack].fillna(stack_label or UNKNOWN_MUNICIPALITY).astype(str)
+    data[stack] = _labels(data[stack].fillna(stack_label or UNKNOWN_MUNICIPALITY)).to_numpy()
     if not months:
-        data[x] = data[x].astype(str)
+        data[x] = _labels(data[x]).to_numpy()
     divisor, unit = money_scale(data.groupby(x)[value].sum())
     fig = go.Figure()
     order = data.groupby(stack)[value].sum().sort_values(ascending=False).index
@@ -514,8 +535,8 @@ def stacked_bars(df: pd.DataFrame, x: str, stack: str, value: str, title: str, e
         part = data[data[stack] == key]
         labels = [fmt.month(p) for p in part[x]] if months else list(part[x])
         fig.add_bar(x=part[x], y=part[value] / divisor, name=key, marker_color=PALETTE[i % len(PALETTE)],
-                    customdata=labels, hovertemplate="%{customdata}<br>" + key + ": %{y:,.1f} " + unit
-                    + "<extra></extra>")
+                    customdata=[[t, key] for t in labels],
+                    hovertemplate="%{customdata[0]}<br>%{customdata[1]}: %{y:,.1f} " + unit + "<extra></extra>")
     fig.update_layout(barmode="stack", showlegend=True)
     if months:
         _period_axis(fig, data[x], period)
@@ -524,18 +545,3 @@ def stacked_bars(df: pd.DataFrame, x: str, stack: str, value: str, title: str, e
         fig.update_xaxes(type="category", categoryorder="category ascending")
     fig.update_yaxes(title_text=unit, rangemode="tozero")
     return base_layout(fig, title)
-
-
-def wrap_label(text, width: int = 38) -> str:
-    """A long category name on several lines (Plotly breaks lines at <br>): «Возмещение затрат на<br>инвестиции…»."""
-    if not isinstance(text, str) or len(text) <= width:
-        return text
-    lines, line = [], ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "<br>".join(lines)

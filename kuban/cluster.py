@@ -11,7 +11,10 @@ e_ij: industry i in j; e_j: every industry with data in j; E_i: industry i in th
 in the krai. It is computed in the second form, so integer inputs give exact quotients.
 
 Saved definitions are JSON files `<data folder>/clusters/NAME.json` (the loader skips that folder and
-the data fingerprint ignores it: kuban/ingest.py SETTINGS_FOLDERS).
+the data fingerprint ignores it: kuban/ingest.py SETTINGS_FOLDERS). A file there may be anything (huge,
+nested 100 000 levels deep, not JSON, a pipe, wrong types): `load()` refuses it with a Russian reason and
+`saved()` never raises, so one bad file costs a warning, never the page. The reasons quote what the file
+holds as plain text; the page escapes them for Markdown.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ import json
 import math
 import os
 import re
+import stat
 import tempfile
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
@@ -37,6 +41,10 @@ EPS = 1e-9              # LQ at the threshold counts as reaching it despite floa
 CODE_RE = re.compile(r"^\d{2}(\.\d{1,2})?$")
 NAME_RE = re.compile(r"^[\w][\w \-.,()«»№]*$", re.UNICODE)
 NAME_MAX = 60
+FILE_MAX_BYTES = 64 * 1024   # a definition is a few hundred bytes; anything much larger is not one
+FILES_MAX = 200              # saved definitions read from the folder (by name); more are left out with a notice
+QUOTED_MAX = 5               # values quoted in one message; «и ещё N» for the rest
+QUOTED_CHARS = 40            # a quoted value longer than this is cut
 QUADRANTS = ("leading", "mature", "emerging", "transforming")
 THIN = "thin"           # «мало данных»
 
@@ -77,6 +85,23 @@ _FIELDS = (
 )
 
 
+def shown(value, limit: int = QUOTED_CHARS) -> str:
+    """A value from a file or the user as a short one-line text for a message (cut with «…»); a file name
+    that is not valid UTF-8 is shown with � in place of the bad bytes."""
+    text = str(value).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quoted(values) -> str:
+    """«a», «b», «c» и ещё 7 — the first few values, each `shown()`."""
+    values = list(values)
+    text = ", ".join(f"«{shown(v)}»" for v in values[:QUOTED_MAX])
+    if len(values) > QUOTED_MAX:
+        text += " " + T.MORE_ITEMS.format(n=len(values) - QUOTED_MAX)
+    return text
+
+
 def clean_codes(codes) -> tuple[tuple[str, ...], list[str]]:
     """Valid OKVED prefixes (sorted, unique, spaces removed) and the entries that are not one."""
     good, bad = set(), []
@@ -97,7 +122,7 @@ def from_dict(data, name: str | None = None) -> Definition:
         raise DefinitionError(T.CLUSTER_ERR_CODES_TYPE)
     codes, bad = clean_codes(raw_codes)
     if bad:
-        raise DefinitionError(T.CLUSTER_ERR_CODE.format(codes=", ".join(f"«{b}»" for b in bad)))
+        raise DefinitionError(T.CLUSTER_ERR_CODE.format(codes=quoted(bad)))
     if not codes:
         raise DefinitionError(T.CLUSTER_ERR_NO_CODES)
     values = {}
@@ -110,7 +135,7 @@ def from_dict(data, name: str | None = None) -> Definition:
                 raise DefinitionError(T.CLUSTER_ERR_BOOL.format(field=T.CLUSTER_FIELDS[key]))
         else:
             if isinstance(v, bool) or not isinstance(v, (int, float)) or (isinstance(v, float) and not math.isfinite(v)):
-                raise DefinitionError(T.CLUSTER_ERR_NUMBER.format(field=T.CLUSTER_FIELDS[key], value=v))
+                raise DefinitionError(T.CLUSTER_ERR_NUMBER.format(field=T.CLUSTER_FIELDS[key], value=shown(v)))
             if kind is int:
                 if float(v) != int(v):
                     raise DefinitionError(T.CLUSTER_ERR_INTEGER.format(field=T.CLUSTER_FIELDS[key], value=v))
@@ -161,41 +186,83 @@ def save(data_dir: Path | str, definition: Definition, name: str | None = None) 
     return target / f"{stem}.json"
 
 
+def _read(path: Path) -> str:
+    """The text of a saved definition: a regular file of at most FILE_MAX_BYTES in UTF-8 (else DefinitionError).
+
+    Opened without blocking and checked on the open descriptor, so a pipe named *.json cannot hang the page
+    and a file that grows while it is read is still cut at the limit."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise DefinitionError(T.CLUSTER_ERR_NOT_FILE)
+        with os.fdopen(fd, "rb") as fh:
+            fd = None
+            raw = fh.read(FILE_MAX_BYTES + 1)
+    finally:
+        if fd is not None:
+            os.close(fd)
+    if len(raw) > FILE_MAX_BYTES:
+        raise DefinitionError(T.CLUSTER_ERR_TOO_BIG.format(kb=FILE_MAX_BYTES // 1024))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DefinitionError(T.CLUSTER_ERR_ENCODING) from None
+
+
 def load(path: Path | str) -> Definition:
     """Read and validate one saved definition; DefinitionError names the file and the reason in Russian."""
     path = Path(path)
+    where = shown(path.name, 80)
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise DefinitionError(T.CLUSTER_ERR_FILE.format(file=path.name, reason=T.CLUSTER_ERR_ENCODING)) from None
+        text = _read(path)
+    except DefinitionError as exc:
+        raise DefinitionError(T.CLUSTER_ERR_FILE.format(file=where, reason=str(exc))) from None
     except OSError as exc:
-        raise DefinitionError(T.CLUSTER_ERR_FILE.format(file=path.name, reason=exc.strerror or str(exc))) from None
+        raise DefinitionError(T.CLUSTER_ERR_FILE.format(file=where, reason=shown(exc.strerror or exc, 120))) from None
     try:
         data = json.loads(text)
+    except RecursionError:      # "[[[[…" nested deeper than Python's stack allows
+        raise DefinitionError(T.CLUSTER_ERR_FILE.format(file=where, reason=T.CLUSTER_ERR_TOO_DEEP)) from None
     except ValueError as exc:
         line = getattr(exc, "lineno", None)
         reason = T.CLUSTER_ERR_JSON.format(line=line) if line else T.CLUSTER_ERR_JSON_NOLINE
-        raise DefinitionError(T.CLUSTER_ERR_FILE.format(file=path.name, reason=reason)) from None
+        raise DefinitionError(T.CLUSTER_ERR_FILE.format(file=where, reason=reason)) from None
     try:
-        return from_dict(data, name=path.stem)
+        return from_dict(data, name=shown(path.stem, NAME_MAX))
     except DefinitionError as exc:
-        raise DefinitionError(T.CLUSTER_ERR_FILE.format(file=path.name, reason=str(exc))) from None
+        raise DefinitionError(T.CLUSTER_ERR_FILE.format(file=where, reason=str(exc))) from None
+    except RecursionError:      # a deep value inside a field (str() or comparisons of it)
+        raise DefinitionError(T.CLUSTER_ERR_FILE.format(file=where, reason=T.CLUSTER_ERR_TOO_DEEP)) from None
 
 
 def saved(data_dir: Path | str) -> tuple[dict[str, Definition], list[str]]:
-    """Every saved definition by name, and a Russian message for each file that could not be used."""
+    """Every saved definition by name, and a Russian message for each file that could not be used.
+
+    Never raises: an unreadable folder or file is one more message. At most FILES_MAX files are read."""
     found: dict[str, Definition] = {}
     errors: list[str] = []
     base = folder(data_dir)
-    if not base.is_dir():
-        return found, errors
-    for path in sorted(base.glob("*.json"), key=lambda p: p.name.lower()):
-        if path.name.startswith("."):
-            continue
+    try:
+        if not base.is_dir():
+            return found, errors
+        paths = sorted((p for p in base.iterdir() if p.suffix.lower() == ".json" and not p.name.startswith(".")),
+                       key=lambda p: p.name.lower())
+    except OSError as exc:
+        return found, [T.CLUSTER_ERR_FOLDER.format(error=shown(exc.strerror or exc, 120))]
+    if len(paths) > FILES_MAX:
+        errors.append(T.CLUSTER_TOO_MANY.format(n=len(paths), shown=FILES_MAX))
+        paths = paths[:FILES_MAX]
+    for path in paths:
         try:
-            found[path.stem] = load(path)
+            d = load(path)
         except DefinitionError as exc:
             errors.append(str(exc))
+            continue
+        except Exception as exc:   # noqa: BLE001 - whatever a file holds, the page goes on
+            errors.append(T.CLUSTER_ERR_FILE.format(file=shown(path.name, 80), reason=shown(type(exc).__name__)))
+            continue
+        found[d.name] = d
     return found, errors
 
 

@@ -4,6 +4,10 @@ The working definition lives in `st.session_state[STATE]` (a plain key, so it su
 when Streamlit drops the widgets' own state); the widgets are filled from it before they are drawn.
 Saved definitions are files `<data folder>/clusters/NAME.json` (kuban.cluster.save / saved).
 The arithmetic is in kuban/cluster.py; the charts in kuban/charts.py.
+
+A saved file, its name and what the user types (a definition's name, codes typed into the multiselect)
+are data: every message that shows them escapes them (`fmt.md_format`), and a broken file only gets a
+warning, whatever it holds (kuban.cluster.saved never raises).
 """
 from __future__ import annotations
 
@@ -66,14 +70,14 @@ def _on_save(data_dir: Path) -> None:
     try:
         path = cluster.save(data_dir, d, st.session_state.get(NAME_KEY, ""))
     except DefinitionError as exc:
-        st.session_state[MESSAGE] = ("warning", T.CLUSTER_SAVE_FAILED.format(error=exc))
+        st.session_state[MESSAGE] = ("warning", fmt.md_format(T.CLUSTER_SAVE_FAILED, error=exc))
         return
     except OSError as exc:
-        st.session_state[MESSAGE] = ("warning", T.CLUSTER_SAVE_FAILED.format(error=exc.strerror or exc))
+        st.session_state[MESSAGE] = ("warning", fmt.md_format(T.CLUSTER_SAVE_FAILED, error=exc.strerror or exc))
         return
     st.session_state[NAME_KEY] = path.stem
     st.session_state[SAVED_KEY] = path.stem
-    st.session_state[MESSAGE] = ("success", T.CLUSTER_SAVED_OK.format(name=path.stem, file=path.name))
+    st.session_state[MESSAGE] = ("success", fmt.md_format(T.CLUSTER_SAVED_OK, name=path.stem, file=path.name))
 
 
 def _on_load(data_dir: Path) -> None:
@@ -81,7 +85,7 @@ def _on_load(data_dir: Path) -> None:
     found, _ = cluster.saved(data_dir)
     if name in found:
         _put(found[name])
-        st.session_state[MESSAGE] = ("success", T.CLUSTER_LOADED_OK.format(name=name))
+        st.session_state[MESSAGE] = ("success", fmt.md_format(T.CLUSTER_LOADED_OK, name=name))
 
 
 def _on_reset() -> None:
@@ -153,11 +157,11 @@ def definition_panel(data_dir: Path, options: pd.DataFrame) -> tuple[Definition 
         if message:
             (st.success if message[0] == "success" else st.warning)(message[1])
         for error in errors:
-            st.warning(T.CLUSTER_BROKEN_FILE.format(error=error), icon=":material/report:")
+            st.warning(fmt.md_format(T.CLUSTER_BROKEN_FILE, error=error), icon=":material/report:")
 
     d, bad = _from_widgets()
     if bad:
-        st.warning(T.CLUSTER_BAD_CODES.format(codes=", ".join(f"«{b}»" for b in bad)))
+        st.warning(fmt.md_format(T.CLUSTER_BAD_CODES, codes=cluster.quoted(bad)))
     if d is None:
         st.warning(T.CLUSTER_NO_CODES)
         return None, st.session_state[BASIS_KEY]
@@ -167,13 +171,15 @@ def definition_panel(data_dir: Path, options: pd.DataFrame) -> tuple[Definition 
 
 
 def describe(d: Definition) -> str:
+    """The working definition in one line of Markdown (its name and codes escaped)."""
     anchors = [T.CLUSTER_DEF_ANCHORS_LARGE] if d.anchor_large else []
     if d.anchor_top_n:
         anchors.append(T.CLUSTER_DEF_ANCHORS_TOP.format(n=d.anchor_top_n))
-    return T.CLUSTER_DEF_NOW.format(
-        name=d.name, codes=", ".join(d.codes), lq=fmt.number(d.lq_threshold, 2), ent=fmt.number(d.min_enterprises),
-        emp=fmt.number(d.min_employees), anchors=" или ".join(anchors) or T.CLUSTER_DEF_ANCHORS_NONE,
-        part=fmt.number(d.min_participants), years=d.years_back)
+    return fmt.md_format(
+        T.CLUSTER_DEF_NOW, name=d.name, codes=", ".join(d.codes), lq=fmt.number(d.lq_threshold, 2),
+        ent=fmt.number(d.min_enterprises), emp=fmt.number(d.min_employees),
+        anchors=" или ".join(anchors) or T.CLUSTER_DEF_ANCHORS_NONE, part=fmt.number(d.min_participants),
+        years=d.years_back)
 
 
 # --- Tables ---------------------------------------------------------------------------------------

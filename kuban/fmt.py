@@ -1,7 +1,9 @@
-"""Russian number formatting: «1 234,5 млн ₽», «12,3 %», «март 2025»."""
+"""Russian number formatting («1 234,5 млн ₽», «12,3 %», «март 2025») and data text made safe to show:
+`md()` for Streamlit Markdown, `plot()` for Plotly."""
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 import pandas as pd
@@ -97,3 +99,72 @@ def date_ru(d) -> str:
     if _missing(d):
         return "—"
     return pd.Timestamp(d).strftime("%d.%m.%Y")
+
+
+# --- Text from data (names, programmes, statuses, file names, saved definitions) -----------------------
+# Streamlit renders Markdown in page text, captions, notices, labels, help tooltips, radio options and
+# st.table cells; Plotly renders a subset of HTML in titles, ticks, legends and hover text. Text that comes
+# from a file or a saved definition goes through `md()` or `plot()` on its way to those places, so it is
+# shown exactly as written: never a link, an image, bold text, a colour, a formula or an emoji.
+
+WORD_JOINER = "\u2060"        # invisible; breaks GFM's bare-link patterns without changing what is seen
+_MD_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")     # every ASCII punctuation mark: all escapable
+_MD_WHITESPACE = re.compile(r"[ \t\r\n\f\v]+")
+# GFM turns bare «http://…», «https://…», «www.…» and «name@host.tld» into links even when their
+# punctuation is escaped (it matches the text after escapes are resolved): a word joiner breaks them.
+_MD_AUTOLINK = re.compile(r"(?i)(?<=http)(?=:)|(?<=https)(?=:)|(?<=www)(?=\.)|(?=@)")
+
+
+def md(text) -> str:
+    """Data text for Streamlit Markdown, shown as written.
+
+    Every ASCII punctuation mark is backslash-escaped (CommonMark allows it for all of them), which
+    disarms emphasis, links, images, headings, lists, tables, code, HTML, entities, LaTeX `$`,
+    Streamlit's `:color[…]` directives, `:material/…:` icons and `:emoji:` codes. Runs of spaces,
+    tabs and line breaks become one space (a name is one line). None and NaN give «—».
+    """
+    if _missing(text):
+        return "—"
+    s = _MD_WHITESPACE.sub(" ", str(text))
+    s = _MD_AUTOLINK.sub(WORD_JOINER, s)
+    return _MD_PUNCTUATION.sub(r"\\\1", s)
+
+
+def md_format(template: str, **values) -> str:
+    """`template.format(**values)` with every value passed through `md()` (the template's own Markdown stays)."""
+    return template.format(**{k: md(v) for k, v in values.items()})
+
+
+_PLOT_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "$": "&#36;"}
+_PLOT_SPECIAL = re.compile("[&<>$]")
+
+
+def plot(text) -> str:
+    """Data text for Plotly (category and tick labels, legends, hover text, annotations), shown as written.
+
+    Plotly draws `<a href>`, `<b>`, `<br>`, `<i>`, `<span style>`, `<sub>`, `<sup>` and entities in
+    every text, and sends a text starting and ending with `$` to MathJax: `&`, `<`, `>` and `$` become
+    entities, which Plotly turns back into the characters. None and NaN stay as they are (no value).
+    """
+    if _missing(text):
+        return text
+    return _PLOT_SPECIAL.sub(lambda m: _PLOT_ENTITIES[m.group()], str(text))
+
+
+def plot_lines(text, width: int = 38) -> str:
+    """A long data text on several lines for a Plotly label: words wrapped at `width`, each line escaped
+    by `plot()`, joined by Plotly's line break <br>."""
+    if _missing(text):
+        return text
+    text = str(text)
+    if len(text) <= width:
+        return plot(text)
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(plot(x) for x in lines)

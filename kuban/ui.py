@@ -3,6 +3,10 @@ headers and notices, metrics, tables and download buttons.
 
 Pages stay thin: they read `filters()`, call `run()`, pass frames to
 `kuban.charts`, and lay out the result with these helpers.
+
+Text from data reaches Markdown (captions, notices, st.table, labels, help) only through `fmt.md()` /
+`fmt.md_format()` and the helpers here (`header`, `text_table`, `url_notice`); st.dataframe and the
+options of selectboxes and multiselects show text as text already.
 """
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from . import charts, export, fmt, paths, queries
+from . import charts, export, fmt, paths, queries, routes
 from . import texts as T
 from .db import Database, DataSource
 from .filters import Filters, default_window, month_range
@@ -45,33 +49,85 @@ def _month_key(d: date) -> str:
     return d.strftime("%Y-%m")
 
 
+URL_SHOWN = 5            # values of one filter named in the notice about the URL; «и ещё N» for the rest
+URL_VALUE_CHARS = 60     # a value longer than this is cut in the notice
+
+
+def _url_filter(key: str, label: str, options: list, format_func, multi: bool) -> str | None:
+    """Check the URL's values of one filter before its widget reads them (first run of a session only).
+
+    Streamlit takes a bound widget's value from the URL in its displayed form (`format_func`: «декабрь
+    2025», «28 Производство машин…») and drops what it does not know without a word (and a selectbox
+    takes only one). Returns the notice item (Russian, Markdown-safe) naming the values it will drop, or
+    None. (Taking short forms such as `okved=28` was tried: Streamlit then clears them from the URL and
+    refuses to write the parameter of a bound widget, so the address would stop saying what is shown.)
+    """
+    if key in st.session_state:
+        return None
+    try:
+        values = st.query_params.get_all(key)
+    except Exception:   # noqa: BLE001 - a URL Streamlit cannot parse gives no values, not a crash
+        return None
+    if not values:
+        return None
+    shown = {str(format_func(o)) for o in options}
+    good = [v for v in values if v in shown]
+    bad = list(dict.fromkeys(v for v in values if v and v not in shown))
+    if not multi and len(good) > 1:
+        bad += [v for v in dict.fromkeys(good[1:]) if v != good[0]]
+    if not bad:
+        return None
+    cut = [v if len(v) <= URL_VALUE_CHARS else v[:URL_VALUE_CHARS - 1] + "…" for v in bad[:URL_SHOWN]]
+    text = ", ".join(f"«{fmt.md(v)}»" for v in cut)
+    if len(bad) > URL_SHOWN:
+        text += " " + fmt.md_format(T.MORE_ITEMS, n=len(bad) - URL_SHOWN)
+    return T.URL_FILTER_ITEM.format(filter=fmt.md(label), values=text)
+
+
 def sidebar_filters() -> Filters | None:
-    """Draw the shared filters (kept in the URL) and return their value; None if there is no monthly data."""
+    """Draw the shared filters (kept in the URL) and return their value; None if there is no monthly data.
+
+    Values in the URL that are not options (a municipality or a month not in the data, `to=garbage`) are
+    dropped, and a notice above the page names them."""
     munis = run("municipality_list")
     divisions = run("division_list")
     bounds = run("period_bounds").iloc[0]
     name_to_oktmo = dict(zip(munis["name"], munis["oktmo"]))
     division_names = dict(zip(divisions["division"], divisions["name"]))
-
-    with st.sidebar:
-        st.header(T.FILTERS_HEADER)
-        chosen = st.multiselect(T.FILTER_MUNIS, list(munis["name"]), key="mo", bind="query-params", select_all=False,
-                                placeholder=T.FILTER_MUNIS_PLACEHOLDER, help=T.FILTER_MUNIS_HELP)
-        chosen_div = st.multiselect(
-            T.FILTER_DIVISIONS, list(divisions["division"]), key="okved", bind="query-params", select_all=False,
-            placeholder=T.FILTER_DIVISIONS_PLACEHOLDER,
-            format_func=lambda d: f"{d} {division_names.get(d) or ''}".strip())
-        if pd.isna(bounds["last_period"]):
-            st.info(T.NO_DATA_YET)
-            return None
+    muni_options, div_options = list(munis["name"]), list(divisions["division"])
+    div_label = lambda d: f"{d} {division_names.get(d) or ''}".strip()  # noqa: E731
+    has_months = not pd.isna(bounds["last_period"])
+    if has_months:
         first, last = bounds["first_period"].date(), bounds["last_period"].date()
         months = [_month_key(m) for m in month_range(first, last)][::-1]   # newest first
         d_from, d_to = default_window(last, first)
-        label = lambda k: fmt.month(pd.Timestamp(k + "-01"))  # noqa: E731
+    else:
+        months = []
+    label = lambda k: fmt.month(pd.Timestamp(k + "-01"))  # noqa: E731
+    dropped = [_url_filter("mo", T.FILTER_MUNIS, muni_options, str, multi=True),
+               _url_filter("okved", T.FILTER_DIVISIONS, div_options, div_label, multi=True),
+               _url_filter("from", T.FILTER_FROM, months, label, multi=False),
+               _url_filter("to", T.FILTER_TO, months, label, multi=False)]
+    dropped = [d for d in dropped if d]
+
+    with st.sidebar:
+        st.header(T.FILTERS_HEADER)
+        chosen = st.multiselect(T.FILTER_MUNIS, muni_options, key="mo", bind="query-params", select_all=False,
+                                placeholder=T.FILTER_MUNIS_PLACEHOLDER, help=T.FILTER_MUNIS_HELP)
+        chosen_div = st.multiselect(
+            T.FILTER_DIVISIONS, div_options, key="okved", bind="query-params", select_all=False,
+            placeholder=T.FILTER_DIVISIONS_PLACEHOLDER, format_func=div_label)
+        if not has_months:
+            st.info(T.NO_DATA_YET)
+    if dropped:
+        st.warning(T.URL_FILTERS_DROPPED.format(items="; ".join(dropped)), icon=":material/link_off:")
+    if not has_months:
+        return None
+    with st.sidebar:
         k_from = st.selectbox(T.FILTER_FROM, months, index=months.index(_month_key(d_from)), key="from",
-                                bind="query-params", format_func=label, placeholder=T.CHOOSE)
-        k_to = st.selectbox(T.FILTER_TO, months, index=months.index(_month_key(d_to)), key="to",
                               bind="query-params", format_func=label, placeholder=T.CHOOSE)
+        k_to = st.selectbox(T.FILTER_TO, months, index=months.index(_month_key(d_to)), key="to",
+                            bind="query-params", format_func=label, placeholder=T.CHOOSE)
         if k_from > k_to:
             st.warning(T.FILTER_PERIOD_SWAPPED)
             k_from, k_to = k_to, k_from
@@ -85,23 +141,48 @@ def sidebar_filters() -> Filters | None:
     )
 
 
-def ensure_frame() -> None:
-    """Make sure this page runs inside dashboard.py (sidebar filters, notices), not on its own.
-
-    Streamlit 1.67 still auto-discovers `pages/` (its legacy multipage mode) until some session
-    calls st.navigation: a server's very first request for /shipments, and every AppTest rerun,
-    would execute pages/shipments.py alone. Leaving legacy mode and rerunning routes the request
-    through dashboard.py's st.navigation to the same page (the URL paths equal the file stems).
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def filters() -> Filters | None:
-    ensure_frame()
     return st.session_state.get("_filters")
+
+
+# --- URL paths ----------------------------------------------------------------
+
+def route(pages: list[routes.Page]) -> str | None:
+    """Let any URL path open a page: call before st.navigation. Returns a notice (Markdown-safe) or None.
+
+    How Streamlit 1.67 finds the page of a run: a rerun inside a session names the page by its hash;
+    a fresh page load (a bookmark, a link, a typed address) names it by the URL path, which
+    st.navigation compares exactly with each page's url_path, the default page's counting as empty.
+    No match: it runs the default page and sends `page_not_found`, which the browser shows as an
+    English «Page not found» dialog, even for /overview, the default page's own path. Here the
+    requested path is resolved first (kuban.routes.resolve: case, `.py`, old folders, Russian titles,
+    the closest page to a typo) and the run's intent is set to that page, so st.navigation finds it.
+    The browser's address then becomes the page's own (Streamlit rewrites it to the page it ran).
+    Uses Streamlit's PagesManager (`intended_page_*`, `set_script_intent`); should that change, the
+    guard below leaves Streamlit's own behaviour in place (tests/test_urls.py notices).
+    """
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+        ctx = get_script_run_ctx()
+        manager = ctx.pages_manager
+        requested, requested_hash = manager.intended_page_name, manager.intended_page_script_hash
+    except Exception:   # noqa: BLE001 - no script context (bare mode) or another Streamlit
+        return None
+    if requested_hash or not requested:
+        return None
+    found = routes.resolve(requested, pages)
+    if found.how == routes.EXACT:
+        return None
+    try:
+        manager.set_script_intent("", "" if found.page.default else found.page.url_path)
+    except Exception:   # noqa: BLE001
+        return None
+    path = requested if len(requested) <= 80 else requested[:79] + "…"
+    if found.how == routes.GUESS:
+        return fmt.md_format(T.ROUTE_GUESS, path=path, page=found.page.title)
+    if found.how == routes.UNKNOWN:
+        return fmt.md_format(T.ROUTE_UNKNOWN, path=path, page=found.page.title)
+    return None
 
 
 # --- Notices ------------------------------------------------------------------
@@ -112,13 +193,14 @@ def notices(db: Database) -> None:
         st.info(T.DEMO_BANNER, icon=":material/science:")
     refused = db.result.refused_count
     if refused:
-        st.warning(T.LOAD_NOTICE.format(refused=fmt.number(refused)), icon=":material/report:")
+        st.warning(fmt.md_format(T.LOAD_NOTICE, refused=fmt.number(refused)), icon=":material/report:")
 
 
 def header(title: str, f: Filters | None) -> None:
+    """The page title and, under it, what the filters choose (municipality names are data: escaped)."""
     st.title(title)
     if f is not None:
-        st.caption(f.describe())
+        st.caption(fmt.md(f.describe()))
 
 
 # --- Metrics, charts, tables ---------------------------------------------------
@@ -138,11 +220,16 @@ MUNI_KEY = "mo"   # the sidebar municipality filter (also the URL parameter)
 
 
 def _on_map_click(chart_key: str) -> None:
-    """A click on a municipality chooses it as the filter; a click on the only chosen one clears it."""
+    """A click on a municipality chooses it as the filter; a click on the only chosen one clears it.
+
+    The point carries the OKTMO code (kuban.charts.municipality_map), not the shown (escaped) name."""
     points = st.session_state[chart_key].selection.get("points", [])
     if not points:
         return
-    name = points[0]["customdata"][1]
+    munis = run("municipality_list")
+    name = dict(zip(munis["oktmo"], munis["name"])).get(points[0]["customdata"][0])
+    if name is None:
+        return
     current = st.session_state.get(MUNI_KEY) or []
     st.session_state[MUNI_KEY] = [] if current == [name] else [name]
 
@@ -188,6 +275,13 @@ def money_table(frame: pd.DataFrame, money_cols=(), share_cols=(), growth_cols=(
                  column_config=config)
 
 
+def text_table(frame: pd.DataFrame) -> None:
+    """st.table of text, headers included, shown as written (st.table renders Markdown in every cell)."""
+    shown = frame.map(fmt.md)
+    shown.columns = [fmt.md(c) for c in frame.columns]
+    st.table(shown, hide_index=True)
+
+
 def wide_columns(*labels: str) -> dict:
     """Column settings that give the named (Russian-labelled) columns the room they need."""
     return {label: st.column_config.TextColumn(width="large") for label in labels}
@@ -211,8 +305,8 @@ def downloads(items: list[tuple[str, str, object]], f: Filters | None) -> None:
             return export.to_excel_csv(frame) if form == "excel" else export.to_plain_csv(frame)
 
         c0, c1, c2 = st.columns([3, 1.3, 1.3], vertical_alignment="center")
-        c0.markdown(T.DOWNLOAD_ROWS.format(label=title, rows=fmt.number(len(rows)), word=fmt.plural(len(rows), *T.ROW_WORDS))
-                    if rows is not None else title)
+        c0.markdown(fmt.md_format(T.DOWNLOAD_ROWS, label=title, rows=fmt.number(len(rows)),
+                                  word=fmt.plural(len(rows), *T.ROW_WORDS)) if rows is not None else fmt.md(title))
         c1.download_button(T.DOWNLOAD_EXCEL, data=lambda b=build: b("excel"),
                            file_name=export.file_name(stem, label, "excel"), mime="text/csv",
                            help=T.DOWNLOAD_EXCEL_HELP, on_click="ignore", key=f"dl-x-{stem}",

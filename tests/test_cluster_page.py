@@ -13,9 +13,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kuban.paths import ROOT
+from tests.seen import seen, seen_all
 
 APP = ROOT / "dashboard.py"
-PAGE = "pages/cluster.py"
+PAGE = "app_pages/cluster.py"
 FIXTURE = Path(__file__).parent / "fixtures" / "cluster"
 NB = "\u00a0"
 
@@ -38,7 +39,7 @@ def metrics(at) -> dict[str, str]:
 
 
 def markdown(at) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    return "\n".join(seen(m.value) for m in at.markdown)
 
 
 def chart(at, title_start: str) -> dict:
@@ -77,7 +78,7 @@ def test_default_definition_figures(monkeypatch, data):
     }
     text = markdown(at)
     assert "Краснодар — 1,50; Новороссийск — 1,50" in text
-    assert any("Абинский район, Кореновский район" in c.value and "мало данных" in c.value.lower() for c in at.caption)
+    assert any("Абинский район, Кореновский район" in c and "мало данных" in c.lower() for c in seen_all(at.caption))
 
     # the heat map: LQ by employment, Краснодар row first; 28 = 2.00 is thin (2 < 3 enterprises), shown in brackets
     heat = chart(at, "LQ по численности")
@@ -102,7 +103,7 @@ def test_default_definition_figures(monkeypatch, data):
     req = at.table[0].value
     assert list(req["Итог"]) == ["не выполнено"] + ["данные не позволяют проверить"] * 3
     assert list(req["Значение"])[0] == "9" and list(req["Порог"])[0] == "не менее 10"
-    assert any("участников 9 при пороге 10" in w.value for w in at.warning)
+    assert any("участников 9 при пороге 10" in w for w in seen_all(at.warning))
 
 
 def test_definition_widgets_change_the_figures(monkeypatch, data):
@@ -113,7 +114,7 @@ def test_definition_widgets_change_the_figures(monkeypatch, data):
     quad = chart(at, "Квадрант")
     traces = {t["name"]: t for t in quad["data"]}
     assert traces["растущие"]["customdata"][0][:3] == ["Кореновский район", "0,50", "+0,19"]   # 0.5 - 0.3125
-    assert any("выполнено: участников 9 при пороге 9" in s.value for s in at.success)
+    assert any("выполнено: участников 9 при пороге 9" in s for s in seen_all(at.success))
     assert at.table[0].value["Итог"].iloc[0] == "выполнено"
 
     at.multiselect(key="cl_codes").set_value(["28"]).run()        # X1, X2, W1, Y1
@@ -148,12 +149,12 @@ def test_sidebar_filters_apply(monkeypatch, data):
 
 def test_save_reload_and_compare_definitions(monkeypatch, data):
     at = open_page(monkeypatch, data)
-    assert any("Сохранённых определений пока нет" in c.value for c in at.caption)
+    assert any("Сохранённых определений пока нет" in c for c in seen_all(at.caption))
     at.text_input(key="cl_name").input("Машиностроение").run()
     at.button(key="cl_save").click().run()
     no_exceptions(at)
     assert (data / "clusters" / "Машиностроение.json").is_file()
-    assert any("«Машиностроение» сохранено" in s.value for s in at.success)
+    assert any("«Машиностроение» сохранено" in s for s in seen_all(at.success))
 
     at.multiselect(key="cl_codes").set_value(["28"]).run()
     at.text_input(key="cl_name").input("Только 28").run()
@@ -169,7 +170,7 @@ def test_save_reload_and_compare_definitions(monkeypatch, data):
     no_exceptions(at2)
     assert at2.multiselect(key="cl_codes").value == ["28"]
     assert metrics(at2)["Участников кластера"] == "4"
-    compare = at2.table[1].value.set_index("Показатель")
+    compare = at2.table[1].value.map(seen).rename(columns=seen).set_index("Показатель")   # st.table: escaped
     assert list(compare.columns) == ["Машиностроение", "Только 28"]
     assert compare.loc["Участников", "Машиностроение"] == "9"
     assert compare.loc["Участников", "Только 28"] == "4"
@@ -179,7 +180,7 @@ def test_save_reload_and_compare_definitions(monkeypatch, data):
 def test_working_definition_survives_switching_pages(monkeypatch, data):
     at = open_page(monkeypatch, data)
     at.multiselect(key="cl_codes").set_value(["29"]).run()
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("app_pages/overview.py").run()
     at.switch_page(PAGE).run()
     no_exceptions(at)
     assert at.multiselect(key="cl_codes").value == ["29"]
@@ -191,10 +192,10 @@ def test_broken_definition_file_is_reported_in_russian(monkeypatch, data):
     (data / "clusters" / "сломанное.json").write_text("{не json", encoding="utf-8")
     (data / "clusters" / "годное.json").write_text('{"codes": ["29"]}', encoding="utf-8")
     at = open_page(monkeypatch, data)
-    assert any("файл «сломанное.json»: содержимое не является JSON" in w.value for w in at.warning)
+    assert any("файл «сломанное.json»: содержимое не является JSON" in w for w in seen_all(at.warning))
     assert at.selectbox(key="cl_saved").options == ["годное"]
     # a folder with settings is not a table: no load warning about it
-    assert not any("clusters" in w.value for w in at.warning if "не относится" in w.value)
+    assert not any("clusters" in w for w in seen_all(at.warning) if "не относится" in w)
 
 
 def _demo_ready() -> bool:
@@ -219,5 +220,5 @@ def test_a_long_member_list_is_cut_on_the_page_but_not_in_the_download(monkeypat
     monkeypatch.setattr(cluster_ui, "MEMBERS_SHOWN", 3)     # at scale: 1 000 rows drawn, all downloadable
     at = open_page(monkeypatch, data)
     assert len(at.dataframe[0].value) == 3
-    assert any("Показаны 3 из 9 участников" in c.value for c in at.caption)
+    assert any("Показаны 3 из 9 участников" in c for c in seen_all(at.caption))
     assert "Участники кластера: 9 строк" in markdown(at)
