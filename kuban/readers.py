@@ -101,7 +101,8 @@ def open_regular(path: Path):
 def read_bytes(path: Path) -> bytes:
     limit = max_file_bytes()
     with open_regular(path) as fh:
-        data = fh.read(limit + 1)      # a file growing while read: still bounded
+        # Never more than the size seen (a file growing meanwhile is read again: kuban.ingest.load_file).
+        data = fh.read(min(os.fstat(fh.fileno()).st_size, limit) + 1)
     if len(data) > limit:
         raise FileRefused(R["file_too_big"].format(limit=size_text(limit)))
     return data
