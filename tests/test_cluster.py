@@ -329,3 +329,80 @@ def test_a_period_without_data_gives_empty_answers_not_errors(run):
                 charts.lq_quadrant(C.quadrant_frame(a.lqs), "lq", "change", "employees", 1.25,
                                    {"thin": "м"}, "t", "x", "y", "ч", "нет")):
         assert fig.layout.annotations[0].text == "нет"
+
+
+# --- Hostile saved definitions (issue 7): a file in clusters/ may hold anything -------------------------
+
+def _hostile_folder(tmp_path) -> Path:
+    import os
+    folder = tmp_path / "clusters"
+    folder.mkdir()
+    (folder / "годный.json").write_text('\ufeff{"codes": ["28"]}', encoding="utf-8")          # with a BOM
+    (folder / "глубокий.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")   # 200 KB
+    (folder / "глубокий-малый.json").write_text('{"codes": ' + "[" * 30_000 + "]" * 30_000 + "}",
+                                                encoding="utf-8")                             # 60 KB, too deep
+    (folder / "огромный.json").write_bytes(b'{"codes": ["28"], "x": "' + b"x" * (C.FILE_MAX_BYTES + 1) + b'"}')
+    (folder / "типы.json").write_text('{"codes": {"a": 1}, "lq_threshold": [1]}', encoding="utf-8")
+    (folder / "числа.json").write_text('{"codes": ["28"], "lq_threshold": ' + "9" * 5000 + "}", encoding="utf-8")
+    (folder / "строка.json").write_text('{"codes": ["28"], "years_back": "' + "в" * 10_000 + '"}', encoding="utf-8")
+    (folder / "коды.json").write_text(json.dumps({"codes": [f"код {i}" for i in range(1000)]}), encoding="utf-8")
+    (folder / "cp1251.json").write_bytes('{"codes": ["28"], "name": "Машины"}'.encode("cp1251"))
+    os.mkfifo(folder / "канал.json")
+    (folder / "папка.json").mkdir()
+    (folder / "ноль.json").symlink_to("/dev/zero")
+    (folder / "имя-\udcf0\udcee.json".encode("utf-8", "surrogateescape").decode("utf-8", "surrogateescape")) \
+        .write_text('{"codes": ["29"]}', encoding="utf-8")
+    return folder
+
+
+def test_hostile_definition_files_are_refused_each_with_its_reason(tmp_path):
+    _hostile_folder(tmp_path)
+    found, errors = C.saved(tmp_path)            # never raises, never hangs (the pipe has no writer)
+    assert sorted(found) == ["годный", "имя-��"]     # a file name that is not UTF-8 is shown with �
+    text = "\n".join(errors)
+    for name, reason in [
+        ("глубокий.json", "файл больше 64 КБ — это не определение кластера"),
+        ("глубокий-малый.json", "слишком глубокая вложенность — это не определение кластера"),
+        ("огромный.json", "файл больше 64 КБ"),
+        ("типы.json", "поле «codes» должно быть списком строк"),
+        ("числа.json", "содержимое не является JSON"),          # an integer of 5 000 digits: Python refuses it
+        ("строка.json", "не число"),
+        ("коды.json", "не коды ОКВЭД"),
+        ("cp1251.json", "файл не в кодировке UTF-8"),
+        ("канал.json", "это не обычный файл"),
+        ("папка.json", "это не обычный файл"),
+        ("ноль.json", "это не обычный файл"),
+    ]:
+        line = next((e for e in errors if e.startswith(f"файл «{name}»: ")), "")
+        assert reason in line, (name, text)
+    # messages stay short whatever the file holds: a long value is cut, a long list ends with «и ещё N»
+    assert all(len(e) < 400 for e in errors), [len(e) for e in errors]
+    assert "и ещё 995" in text
+
+
+def test_recursion_in_a_definition_file_is_caught_not_raised(tmp_path):
+    (tmp_path / "clusters").mkdir()
+    path = tmp_path / "clusters" / "x.json"
+    path.write_text("[" * 20_000 + "]" * 20_000, encoding="utf-8")
+    with pytest.raises(DefinitionError, match="вложенность"):
+        C.load(path)
+
+
+def test_too_many_definition_files_are_read_up_to_the_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(C, "FILES_MAX", 3)
+    (tmp_path / "clusters").mkdir()
+    for i in range(5):
+        (tmp_path / "clusters" / f"d{i}.json").write_text('{"codes": ["28"]}', encoding="utf-8")
+    found, errors = C.saved(tmp_path)
+    assert list(found) == ["d0", "d1", "d2"]
+    assert errors == ["В папке clusters/ файлов определений: 5; читаются первые 3 по имени."]
+
+
+def test_an_unreadable_clusters_folder_is_a_message(tmp_path, monkeypatch):
+    (tmp_path / "clusters").mkdir()
+
+    def refuse(self):
+        raise PermissionError(13, "Permission denied")
+    monkeypatch.setattr(Path, "iterdir", refuse)
+    found, errors = C.saved(tmp_path)
+    assert found == {} and errors == ["папку clusters/ не удалось прочитать: Permission denied"]
