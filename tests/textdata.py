@@ -91,3 +91,11 @@ def build(folder: Path) -> Path:
     (clusters / "<b>code.json").write_text(json.dumps({"codes": [HTML_BOLD]}), encoding="utf-8")
     os.mkfifo(clusters / "pipe.json")
     return folder
+
+
+# Strings for the escaping helpers (tests/test_text_is_text.py, and in Chromium tests/browser/test_text_is_text.py)
+EXAMPLES = [*HOSTILE, "**:red[x]**", ":material/home:", ":smile:", "$$x$$", "a_b_c *d*", "# h", "- li",
+            "1. x", "> q", "~~s~~", "| a | b |", "`code`", "x\\y", "\\*", "[l](http://127.0.0.1:9/)",
+            "<http://127.0.0.1:9/>", "www.example.com", "HTTPS://EXAMPLE.COM", "mail@example.com", "&copy; &amp;",
+            "&lt;b&gt;", "%{y}", "10:30: done :+1:", "   indented", "line\nbreak\r\nand\ttab", "«Кавычки» № 5",
+            ":blue-background[z]", "ООО «Ромашка» & Co", "<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]

@@ -356,16 +356,18 @@ def dataframe_rows(frame) -> list[list[str]]:
 # --- Another server on another data folder (additive helper: tests/browser/test_cluster.py) ----------------
 
 @contextlib.contextmanager
-def run_server(data_dir: Path):
-    """Start Streamlit on `data_dir` (a folder the test owns), yield the Server, stop it by its pid afterwards."""
+def run_server(data_dir: Path, script: str = "dashboard.py", env: dict | None = None):
+    """Start Streamlit on `data_dir` (a folder the test owns), yield the Server, stop it by its pid afterwards.
+
+    `script`: the app to run (relative to the project), `env`: more environment variables."""
     log = data_dir.parent / f"streamlit-{data_dir.name}.log"
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    cmd = [sys.executable, "-m", "streamlit", "run", "dashboard.py",
+    cmd = [sys.executable, "-m", "streamlit", "run", script,
            "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "KUBAN_DATA_DIR": str(data_dir)},
+        proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "KUBAN_DATA_DIR": str(data_dir), **(env or {})},
                                 stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
