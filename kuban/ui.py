@@ -5,7 +5,7 @@ Pages stay thin: they read `filters()`, call `run()`, pass frames to
 `kuban.charts`, and lay out the result with these helpers.
 
 Text from data reaches Markdown (captions, notices, st.table, labels, help) only through `fmt.md()` /
-`fmt.md_format()` and the helpers here (`header`, `text_table`, `url_notice`); st.dataframe and the
+`fmt.md_format()` and the helpers here (`header`, `text_table`, the URL notices); st.dataframe and the
 options of selectboxes and multiselects show text as text already.
 """
 from __future__ import annotations
