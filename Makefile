@@ -17,7 +17,7 @@ $(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
 	touch $@
 
 run: $(VENV)/.installed
-	$(PY) -m streamlit run dashboard.py --server.port $(PORT) --server.address 0.0.0.0
+	$(PY) -m kuban serve --server.port $(PORT) --server.address 0.0.0.0
 
 # Debian's Chromium for the browser tests (never `playwright install` on the closed network);
 # elsewhere, without root, fall back to Playwright's own browser.

@@ -1,8 +1,8 @@
 """Entry point: `streamlit run dashboard.py`. Sets up navigation and the shared sidebar filters.
 
-The pages live in app_pages/, not pages/: Streamlit treats a folder named `pages` beside the entry
-script as a legacy multipage app until some session calls st.navigation, and in that mode a server's
-first visitor opening a page's URL would run the page alone (or see an English «Page not found»).
+The pages live in pages/ (the design card's layout). Streamlit 1.67 treats that folder as a legacy
+multipage app until a session calls st.navigation; kuban.ui.ensure_frame() (called by every page)
+routes such a run back through this file. kuban.ui.route() lets any URL path open a page.
 """
 import streamlit as st
 
@@ -14,13 +14,13 @@ st.set_page_config(page_title=T.APP_TITLE, page_icon=str(paths.PACKAGE / "assets
 
 # (file, url path, title, icon); the first is the default page, at "/"
 PAGES = [
-    ("app_pages/overview.py", "overview", T.PAGE_OVERVIEW, ":material/dashboard:"),
-    ("app_pages/shipments.py", "shipments", T.PAGE_SHIPMENTS, ":material/local_shipping:"),
-    ("app_pages/production.py", "production", T.PAGE_PRODUCTION, ":material/factory:"),
-    ("app_pages/loans.py", "loans", T.PAGE_LOANS, ":material/account_balance:"),
-    ("app_pages/subsidies.py", "subsidies", T.PAGE_SUBSIDIES, ":material/payments:"),
-    ("app_pages/cluster.py", "cluster", T.PAGE_CLUSTER, ":material/hub:"),
-    ("app_pages/data.py", "data", T.PAGE_DATA, ":material/folder_open:"),
+    ("pages/overview.py", "overview", T.PAGE_OVERVIEW, ":material/dashboard:"),
+    ("pages/shipments.py", "shipments", T.PAGE_SHIPMENTS, ":material/local_shipping:"),
+    ("pages/production.py", "production", T.PAGE_PRODUCTION, ":material/factory:"),
+    ("pages/loans.py", "loans", T.PAGE_LOANS, ":material/account_balance:"),
+    ("pages/subsidies.py", "subsidies", T.PAGE_SUBSIDIES, ":material/payments:"),
+    ("pages/cluster.py", "cluster", T.PAGE_CLUSTER, ":material/hub:"),
+    ("pages/data.py", "data", T.PAGE_DATA, ":material/folder_open:"),
 ]
 notice = ui.route([routes.Page(url, title, default=i == 0) for i, (_, url, title, _) in enumerate(PAGES)])
 page = st.navigation([st.Page(file, title=title, icon=icon, url_path=url, default=i == 0)

@@ -261,7 +261,7 @@ def municipality_map(df: pd.DataFrame, value: str, title: str, value_label: str,
     return base_layout(fig, title, height=height)
 
 
-# --- The cluster page (app_pages/cluster.py) -----------------------------------------------------
+# --- The cluster page (pages/cluster.py) -----------------------------------------------------
 
 LQ_LOW, LQ_MID, LQ_HIGH = "#e07b24", "#f5f6f8", "#1f5fa6"   # below the krai, as the krai, above it
 THIN_GREY = "#d3d7dd"
@@ -444,7 +444,7 @@ def cluster_vs_rest(df: pd.DataFrame, c_col: str, r_col: str, names: tuple[str, 
     return fig
 
 
-# --- Production, loans, subsidies (app_pages/production.py, loans.py, subsidies.py) ------------
+# --- Production, loans, subsidies (pages/production.py, loans.py, subsidies.py) ------------
 
 POSITIVE, NEGATIVE = PALETTE[2], PALETTE[3]
 

@@ -43,6 +43,7 @@ def _count(minimum: int):
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m kuban", description="Kuban industry dashboard: data tools.")
     sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("serve", help="start the dashboard (options after `serve` go to `streamlit run`)")
 
     c = sub.add_parser("check", help="load a data folder and report every problem",
                        description="Load the data folder and report. Exit 0: every file and row loaded "
@@ -142,8 +143,25 @@ def cmd_demo(args) -> int:
     return EXIT_OK
 
 
+def serve(options: list[str]) -> int:
+    """`python -m kuban serve [streamlit run options]`: the dashboard, with Streamlit's legacy `pages/`
+    mode switched off before the first visitor (see kuban.ui.ensure_frame)."""
+    from streamlit.web import cli as streamlit_cli
+
+    from .ui import leave_legacy_pages_mode
+    leave_legacy_pages_mode()
+    try:
+        streamlit_cli.main(["run", str(paths.ROOT / "dashboard.py"), *options], prog_name="streamlit")
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_FAILED
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run a command; never a traceback: a failure is one line on stderr and exit code 3."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["serve"]:        # every other argument goes to `streamlit run` as it is
+        return serve(argv[1:])
     try:
         args = _parser().parse_args(argv)
         return {"check": cmd_check, "sql": cmd_sql, "demo": cmd_demo}[args.command](args)

@@ -141,7 +141,33 @@ def sidebar_filters() -> Filters | None:
     )
 
 
+def ensure_frame() -> None:
+    """Make sure this page runs inside dashboard.py (sidebar filters, notices), not on its own.
+
+    The one workaround for Streamlit's legacy multipage mode: Streamlit 1.67 still auto-discovers a
+    `pages/` folder beside the entry script until some session calls st.navigation, so a server's
+    very first request for /shipments, and every AppTest run, executes pages/shipments.py alone.
+    Leaving legacy mode and rerunning routes the request through dashboard.py's st.navigation to the
+    same page (the URL paths equal the file stems). tests/test_urls.py fails the day Streamlit stops
+    doing this, so the workaround can go.
+    """
+    if leave_legacy_pages_mode():
+        st.rerun()
+
+
+def leave_legacy_pages_mode() -> bool:
+    """Switch Streamlit's legacy `pages/` mode off for this process; True if it was on.
+
+    `python -m kuban serve` calls it before the server starts, so even a server's first visitor
+    never meets that mode (a mistyped path would get Streamlit's English dialog there)."""
+    from streamlit.runtime.pages_manager import PagesManager
+    was_on = bool(PagesManager.uses_pages_directory)
+    PagesManager.uses_pages_directory = False
+    return was_on
+
+
 def filters() -> Filters | None:
+    ensure_frame()
     return st.session_state.get("_filters")
 
 

@@ -16,7 +16,7 @@ from kuban.paths import ROOT
 from tests.seen import seen, seen_all
 
 APP = ROOT / "dashboard.py"
-PAGE = "app_pages/cluster.py"
+PAGE = "pages/cluster.py"
 FIXTURE = Path(__file__).parent / "fixtures" / "cluster"
 NB = "\u00a0"
 
@@ -180,7 +180,7 @@ def test_save_reload_and_compare_definitions(monkeypatch, data):
 def test_working_definition_survives_switching_pages(monkeypatch, data):
     at = open_page(monkeypatch, data)
     at.multiselect(key="cl_codes").set_value(["29"]).run()
-    at.switch_page("app_pages/overview.py").run()
+    at.switch_page("pages/overview.py").run()
     at.switch_page(PAGE).run()
     no_exceptions(at)
     assert at.multiselect(key="cl_codes").value == ["29"]

@@ -77,7 +77,7 @@ def test_overview_sector_and_period(app):
 
 
 def test_shipments_page(app):
-    app.switch_page("app_pages/shipments.py").run()
+    app.switch_page("pages/shipments.py").run()
     no_errors(app)
     m = metrics(app)
     assert m["Отгрузка"] == f"1,3{NB}млрд{NB}₽"
@@ -90,7 +90,7 @@ def test_shipments_page(app):
 
 def test_shipments_page_one_municipality_and_filter_kept(app):
     app.sidebar.multiselect(key="mo").set_value(["Кореновский район"]).run()
-    app.switch_page("app_pages/shipments.py").run()
+    app.switch_page("pages/shipments.py").run()
     no_errors(app)
     assert app.sidebar.multiselect(key="mo").value == ["Кореновский район"]
     assert metrics(app)["Отгрузка"] == f"300,0{NB}млн{NB}₽"
@@ -99,7 +99,7 @@ def test_shipments_page_one_municipality_and_filter_kept(app):
 
 
 def test_data_page(app):
-    app.switch_page("app_pages/data.py").run()
+    app.switch_page("pages/data.py").run()
     no_errors(app)
     m = metrics(app)
     assert m["Предупреждений"] == "1" and m["Отклонено"] == "0"
@@ -116,7 +116,7 @@ def test_demo_marker_shows_banner_on_every_page(monkeypatch, tmp_path):
     (folder / "demo.json").write_text('{"demo": true}', encoding="utf-8")
     monkeypatch.setenv("KUBAN_DATA_DIR", str(folder))
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    for page in ("app_pages/overview.py", "app_pages/shipments.py", "app_pages/data.py"):
+    for page in ("pages/overview.py", "pages/shipments.py", "pages/data.py"):
         at.switch_page(page).run()
         assert any("Демонстрационные данные" in i.value for i in at.info), page
 
@@ -129,7 +129,7 @@ def test_refused_rows_notice_on_every_page(monkeypatch, tmp_path):
         "inn,period,shipped_rub\n2310000011,2026-01,5000000\n2310000011,2026-02,н/д\n", encoding="utf-8")
     monkeypatch.setenv("KUBAN_DATA_DIR", str(folder))
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    for page in ("app_pages/overview.py", "app_pages/shipments.py", "app_pages/data.py"):
+    for page in ("pages/overview.py", "pages/shipments.py", "pages/data.py"):
         at.switch_page(page).run()
         assert any("отклонено: 1" in w.value for w in at.warning), page
     # the good row counts: January 2026 is now the last month

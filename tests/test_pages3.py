@@ -87,7 +87,7 @@ def map_points(fig: dict) -> dict[str, str]:
 # --- «Производство» ------------------------------------------------------------------------------------
 
 def test_production_whole_krai(monkeypatch):
-    at = start(monkeypatch, ANALYTICS, "app_pages/production.py")
+    at = start(monkeypatch, ANALYTICS, "pages/production.py")
     # output 1324; a year earlier 1060 -> +24,9 %; headcount (2000 / 2) = 1000 against 1070 -> -6,5 %;
     # output per employee 1290 / 1000 = 1,29 mln against 1060 / 1070 = 0,9907 mln -> +30,2 %
     assert metrics(at) == {"Производство": f"1,3{NB}млрд{NB}₽", "Среднемесячная численность": f"1{NB}000{NB}чел.",
@@ -125,7 +125,7 @@ def test_production_whole_krai(monkeypatch):
 
 
 def test_production_one_municipality(monkeypatch):
-    at = start(monkeypatch, ANALYTICS, "app_pages/production.py", [KOREN])
+    at = start(monkeypatch, ANALYTICS, "pages/production.py", [KOREN])
     assert at.sidebar.multiselect(key="mo").value == [KOREN]
     # P1 + P3: output 364 (a year earlier 210 -> +73,3 %); headcount (60+60+40) / 2 = 80 (50 -> +60 %);
     # per employee 330 / 80 = 4,125 mln (4,2 a year earlier -> -1,8 %)
@@ -142,7 +142,7 @@ def test_production_one_municipality(monkeypatch):
 # --- «Займы ФРП» -------------------------------------------------------------------------------------------
 
 def test_loans_whole_krai(monkeypatch):
-    at = start(monkeypatch, ANALYTICS, "app_pages/loans.py")
+    at = start(monkeypatch, ANALYTICS, "pages/loans.py")
     # 2025 decisions without the refused LA2: LA1 60 + LF2 200 + LA3 30 = 290; rate 855 / 290 = 2,95 %;
     # term 1110 / 290 = 3,83 years; one refusal (LA2)
     assert metrics(at) == {"Портфель займов": f"290,0{NB}млн{NB}₽", "Число займов": "3",
@@ -175,7 +175,7 @@ def test_loans_whole_krai(monkeypatch):
 
 
 def test_loans_one_municipality(monkeypatch):
-    at = start(monkeypatch, ANALYTICS, "app_pages/loans.py", [KOREN])
+    at = start(monkeypatch, ANALYTICS, "pages/loans.py", [KOREN])
     # LA1 60 (3 %, 5 y) + LA3 30 (2,5 %, 7 y): rate 255 / 90 = 2,83 %, term 510 / 90 = 5,67 years
     assert metrics(at) == {"Портфель займов": f"90,0{NB}млн{NB}₽", "Число займов": "2",
                            "Средняя ставка": f"2,8{NB}%", "Средний срок, лет": "5,7", "Отказано заявок": "0"}
@@ -185,7 +185,7 @@ def test_loans_one_municipality(monkeypatch):
 # --- «Субсидии» ---------------------------------------------------------------------------------------------
 
 def test_subsidies_whole_krai(monkeypatch):
-    at = start(monkeypatch, ANALYTICS, "app_pages/subsidies.py")
+    at = start(monkeypatch, ANALYTICS, "pages/subsidies.py")
     # 2025: SA1 4 + SA3 10 + SA2 2 + SA5 1 = 17 mln, recipients P1, P2, P3;
     # intensity (290 + 17) / 1464 mln of shipments = 209 699,45 ₽ per 1 mln ₽
     assert metrics(at) == {"Субсидии": f"17,0{NB}млн{NB}₽", "Число субсидий": "4", "Получателей": "3",
@@ -208,14 +208,14 @@ def test_subsidies_whole_krai(monkeypatch):
 
 
 def test_subsidies_one_municipality(monkeypatch):
-    at = start(monkeypatch, ANALYTICS, "app_pages/subsidies.py", [KOREN])
+    at = start(monkeypatch, ANALYTICS, "pages/subsidies.py", [KOREN])
     # P1 4 + 2, P3 1 = 7 mln in 3 subsidies to 2 recipients; (90 + 7) / 374 = 259 358,3 ₽
     assert metrics(at) == {"Субсидии": f"7,0{NB}млн{NB}₽", "Число субсидий": "3", "Получателей": "2",
                            "Интенсивность поддержки": f"259{NB}358{NB}₽"}
 
 
-@pytest.mark.parametrize("page", ["app_pages/production.py", "app_pages/loans.py", "app_pages/subsidies.py",
-                                  "app_pages/shipments.py"])
+@pytest.mark.parametrize("page", ["pages/production.py", "pages/loans.py", "pages/subsidies.py",
+                                  "pages/shipments.py"])
 def test_pages_with_no_rows_for_the_filter(monkeypatch, page):
     # Сочи has no enterprise in the fixture: every page still draws (empty charts say so), no exception.
     at = start(monkeypatch, ANALYTICS, page, ["Сочи"])
@@ -225,7 +225,7 @@ def test_pages_with_no_rows_for_the_filter(monkeypatch, page):
 
 
 def test_shipments_page_has_the_map(monkeypatch):
-    at = start(monkeypatch, ANALYTICS, "app_pages/shipments.py")
+    at = start(monkeypatch, ANALYTICS, "pages/shipments.py")
     # shipments 2025: Краснодар 480 + 500 = 980, Кореновский 340 + 34 = 374, Абинский 110
     assert map_points(titled(at, T.MAP_SHIPMENTS)) == {
         "Краснодар": f"980,0{NB}млн{NB}₽", "Кореновский район": f"374,0{NB}млн{NB}₽", "Абинский район": f"110,0{NB}млн{NB}₽"}
@@ -293,8 +293,8 @@ def test_pages_draw_polygons_when_the_data_folder_has_boundaries(monkeypatch, tm
     (folder / "municipalities").mkdir()
     (folder / "municipalities" / "boundaries.geojson").write_text(json.dumps(square_boundaries(CENTRES)),
                                                                    encoding="utf-8")
-    for page, title in (("app_pages/production.py", T.MAP_OUTPUT), ("app_pages/loans.py", T.MAP_LOANS),
-                        ("app_pages/subsidies.py", T.MAP_INTENSITY), ("app_pages/shipments.py", T.MAP_SHIPMENTS)):
+    for page, title in (("pages/production.py", T.MAP_OUTPUT), ("pages/loans.py", T.MAP_LOANS),
+                        ("pages/subsidies.py", T.MAP_INTENSITY), ("pages/shipments.py", T.MAP_SHIPMENTS)):
         at = start(monkeypatch, folder, page)
         fig = titled(at, title)
         assert len([t for t in fig["data"] if t.get("fill") == "toself"]) == 3, page
@@ -308,7 +308,7 @@ def _demo_ready() -> bool:
 
 @pytest.mark.skipif(not _demo_ready(), reason="the demo data (data/) is not generated")
 def test_demo_loans_page_shows_the_machine_building_loans(monkeypatch):
-    at = start(monkeypatch, DEFAULT_DATA, "app_pages/loans.py")
+    at = start(monkeypatch, DEFAULT_DATA, "pages/loans.py")
     assert any(i.value.startswith("**Демонстрационные данные") for i in at.info)
     assert at.sidebar.selectbox(key="from").value == "2025-11" and at.sidebar.selectbox(key="to").value == "2026-10"
     table = at.dataframe[0].value

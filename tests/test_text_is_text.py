@@ -245,7 +245,7 @@ def open_page(monkeypatch, folder, page: str, munis: list[str] | None = None) ->
     if munis:
         at.query_params["mo"] = munis
     at.run()
-    at.switch_page(f"app_pages/{page}.py").run()
+    at.switch_page(f"pages/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     return at

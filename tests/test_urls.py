@@ -33,7 +33,7 @@ PAGES = [routes.Page("overview", "Обзор", default=True), routes.Page("shipm
     ("Overview", "overview", routes.SAME),
     ("SHIPMENTS", "shipments", routes.SAME),
     ("pages/overview.py", "overview", routes.SAME),      # the file of the old layout
-    ("app_pages/data.py", "data", routes.SAME),
+    ("pages/data.py", "data", routes.SAME),
     ("1_Loans", "loans", routes.SAME),                   # a legacy multipage name
     ("отгрузка", "shipments", routes.SAME),              # the Russian title
     ("%D0%B7%D0%B0%D0%B9%D0%BC%D1%8B%20%D1%84%D1%80%D0%BF", "loans", routes.SAME),   # «займы фрп», encoded
@@ -52,12 +52,30 @@ def test_resolve(path, url_path, how):
 
 # --- The running app (AppTest as a fresh page load) -------------------------------------------------------------
 
+def _later_session(monkeypatch):
+    """Make AppTest's run like any session of a running server after its first one.
+
+    AppTest starts every run as a fresh server would: Streamlit then sees pages/ and runs its legacy
+    multipage mode until st.navigation is called (kuban.ui.ensure_frame). Every later session of a
+    server has left that mode; this leaves it from the start.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    real_init = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
 @pytest.fixture
 def fresh_load(monkeypatch):
-    """open(path) runs the app as a browser's fresh load of /path; returns (AppTest, page_not_found sent?)."""
+    """open(path) runs the app as a browser's fresh load of /path in a running server's session (not its
+    first); returns (AppTest, page_not_found sent?)."""
     import streamlit.commands.navigation as navigation
     import streamlit.testing.v1.local_script_runner as runner
     monkeypatch.setenv("KUBAN_DATA_DIR", str(SMALL))
+    _later_session(monkeypatch)
     sent = []
     real = navigation.send_page_not_found
     monkeypatch.setattr(navigation, "send_page_not_found", lambda ctx: (sent.append(True), real(ctx)))
@@ -80,6 +98,30 @@ def test_streamlit_alone_says_page_not_found_for_the_default_pages_path(fresh_lo
     at, not_found = fresh_load("overview")
     assert not_found
     assert at.title[0].value == T.OVERVIEW_TITLE
+
+
+def test_streamlit_still_runs_a_page_of_pages_alone_in_a_servers_first_session(monkeypatch):
+    # The behaviour kuban.ui.ensure_frame() is there for: when this fails, Streamlit no longer treats
+    # pages/ as a legacy multipage app, and the workaround can go.
+    from kuban import ui
+    monkeypatch.setenv("KUBAN_DATA_DIR", str(SMALL))
+    monkeypatch.setattr(ui, "ensure_frame", lambda: None)
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.switch_page("pages/shipments.py").run()
+    assert at.title[0].value == T.SHIPMENTS_TITLE
+    assert not at.sidebar.multiselect                 # run alone: dashboard.py's sidebar filters are missing
+
+
+@pytest.mark.parametrize("path, title", [("overview", T.OVERVIEW_TITLE), ("shipments", T.SHIPMENTS_TITLE),
+                                         ("data", T.DATA_TITLE)])
+def test_a_servers_first_session_opens_exact_page_paths_in_the_frame(monkeypatch, path, title):
+    import streamlit.testing.v1.local_script_runner as runner
+    monkeypatch.setenv("KUBAN_DATA_DIR", str(SMALL))
+    monkeypatch.setattr(runner, "RerunData", lambda **kw: RerunData(**kw, page_name=path))
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception
+    assert at.title[0].value == title
+    assert at.sidebar.multiselect(key="mo") is not None      # inside dashboard.py: the filters are there
 
 
 @pytest.mark.parametrize("path, title", [

@@ -363,8 +363,10 @@ def run_server(data_dir: Path, script: str = "dashboard.py", env: dict | None = 
     log = data_dir.parent / f"streamlit-{data_dir.name}.log"
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    cmd = [sys.executable, "-m", "streamlit", "run", script,
-           "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+    # The dashboard starts as `make run` starts it (python -m kuban serve); other scripts as plain Streamlit apps.
+    start = [sys.executable, "-m", "kuban", "serve"] if script == "dashboard.py" else \
+        [sys.executable, "-m", "streamlit", "run", script]
+    cmd = [*start, "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "KUBAN_DATA_DIR": str(data_dir), **(env or {})},

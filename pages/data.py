@@ -6,6 +6,7 @@ from kuban import texts as T
 
 MAX_SHOWN = 5_000   # rows of the problem table drawn in the browser; the download has them all
 
+ui.ensure_frame()
 st.title(T.DATA_TITLE)
 st.markdown(T.DATA_INTRO)
 st.caption(fmt.md_format(T.DATA_FOLDER_TEXT, path=paths.data_dir()))
