@@ -220,6 +220,10 @@ def notices(db: Database) -> None:
     refused = db.result.refused_count
     if refused:
         st.warning(fmt.md_format(T.LOAD_NOTICE, refused=fmt.number(refused)), icon=":material/report:")
+    if _source(str(paths.data_dir())).loading:
+        st.info(T.DATA_RELOADING, icon=":material/hourglass_top:")
+    if db.load_error:
+        st.warning(fmt.md_format(T.DATA_RELOAD_FAILED, error=db.load_error), icon=":material/report:")
 
 
 def header(title: str, f: Filters | None) -> None:

@@ -416,3 +416,29 @@ def test_other_commands_answer_bad_input_with_a_message(tmp_path, args):
     r = kuban(*args, data_dir=tmp_path if args[0] in ("sql", "check") else None)
     assert r.returncode in (2, 3) and "Traceback" not in r.stderr
     assert_russian(r.stderr)
+
+
+# --- What the pages say while a new version loads, or after it failed ---------------------------------------
+
+def test_pages_say_when_a_new_version_is_loading_or_could_not_be_loaded(tmp_path, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from kuban import db as dbmod
+    from kuban import texts as T
+    _good(tmp_path)
+    monkeypatch.setenv("KUBAN_DATA_DIR", str(tmp_path))
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    assert not at.exception
+    assert T.DATA_RELOADING not in [i.value for i in at.info]
+    monkeypatch.setattr(dbmod.DataSource, "loading", property(lambda self: True))
+    at.run()
+    assert T.DATA_RELOADING in [i.value for i in at.info]
+    source = dbmod.DataSource(tmp_path)
+    source.get().load_error = "**MemoryError**"
+    monkeypatch.setattr("kuban.ui._source", lambda data_dir: source)
+    at.run()
+    warning = next(w.value for w in at.warning if w.value.startswith("Новую версию данных"))
+    assert "\\*\\*MemoryError\\*\\*" in warning                      # shown as text, not bold
+    st.cache_resource.clear()
