@@ -3,8 +3,9 @@
 --   (in_cluster true) and every other one (false, including enterprises missing from the register):
 --   shipments, output, employment (average monthly headcount: the window's headcounts summed, divided by the
 --   number of its months that have production data) and support (ФРП loans not refused plus subsidies decided
---   in the window). Built for 10 million rows: one pass, windows by month arithmetic, no per-enterprise
---   grouping; division codes match on the facts' own division, only group or class codes look at the register.
+--   in the window; a side with support but no facts in a window that has facts gets a row too, its facts NULL).
+--   Built for 10 million rows: one pass, windows by month arithmetic, no per-enterprise grouping; division
+--   codes match on the facts' own division, only group or class codes look at the register.
 -- Params:
 --   $cluster_codes  VARCHAR[]  OKVED codes of the cluster: divisions NN, groups NN.N, classes NN.NN (prefixes)
 --   $munis          VARCHAR[]  OKTMO codes; empty list = the whole krai
@@ -14,6 +15,7 @@
 -- Returns: years_back INTEGER, window_from DATE, window_to DATE, in_cluster BOOLEAN, shipped_rub DOUBLE,
 --   output_rub DOUBLE, employees DOUBLE, support_rub DOUBLE
 WITH b AS (     -- months counted from year 0; a month m lies in window k when 12k <= d1 - m <= 12k + len - 1
+                -- (only months m <= d1 can: DuckDB's // truncates toward zero, so -5 // 12 is 0, not -1)
     SELECT year($date_to::DATE) * 12 + month($date_to::DATE) AS d1,
            (year($date_to::DATE) * 12 + month($date_to::DATE))
              - (year($date_from::DATE) * 12 + month($date_from::DATE)) + 1 AS len
@@ -74,18 +76,25 @@ support AS (
         SELECT inn, oktmo, division, amount_rub, year(decision_date) * 12 + month(decision_date) AS m FROM subsidies
     ) AS x, b, shifts AS s
     WHERE (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], x.oktmo))
+      AND x.m <= b.d1           -- decided after the chosen months: in no window
       AND (b.d1 - x.m) // 12 - s.j >= 0
       AND 12 * ((b.d1 - x.m) // 12 - s.j) + b.len - 1 >= b.d1 - x.m
     GROUP BY 1, 2
+),
+sides AS (      -- the windows that have facts, each side with facts or with support
+    SELECT years_back, in_cluster FROM grouped
+    UNION
+    SELECT years_back, in_cluster FROM support WHERE years_back IN (SELECT years_back FROM grouped)
 )
-SELECT g.years_back::INTEGER AS years_back,
-       ($date_from::DATE - to_years(g.years_back::INTEGER))::DATE AS window_from,
-       ($date_to::DATE - to_years(g.years_back::INTEGER))::DATE AS window_to,
-       g.in_cluster,
+SELECT w.years_back::INTEGER AS years_back,
+       ($date_from::DATE - to_years(w.years_back::INTEGER))::DATE AS window_from,
+       ($date_to::DATE - to_years(w.years_back::INTEGER))::DATE AS window_to,
+       w.in_cluster,
        g.shipped_rub::DOUBLE AS shipped_rub, g.output_rub::DOUBLE AS output_rub,
        (g.employee_months / NULLIF(mo.months, 0))::DOUBLE AS employees,
        coalesce(s.support_rub, 0)::DOUBLE AS support_rub
-FROM grouped AS g
+FROM sides AS w
+LEFT JOIN grouped AS g USING (years_back, in_cluster)
 LEFT JOIN months AS mo USING (years_back)
 LEFT JOIN support AS s USING (years_back, in_cluster)
-ORDER BY g.years_back DESC, g.in_cluster DESC
+ORDER BY w.years_back DESC, w.in_cluster DESC
