@@ -1,4 +1,6 @@
--- Answers: shipments per municipality for the filters (rows of enterprises missing from the register have oktmo NULL).
+-- Answers: shipments per municipality for the filters, with the same months a year earlier (every month minus 12:
+--   a window longer than a year overlaps its year-earlier one); rows of enterprises missing from the register
+--   have oktmo NULL.
 -- Params:
 --   $munis      VARCHAR[]  OKTMO codes; empty list = the whole krai
 --   $divisions  VARCHAR[]  OKVED divisions; empty list = all
@@ -17,8 +19,7 @@ agg AS (
     SELECT oktmo,
            sum(shipped_rub) FILTER (WHERE period >= $date_from::DATE) AS shipped_rub,
            coalesce(sum(export_rub) FILTER (WHERE period >= $date_from::DATE), 0) AS export_rub,
-           sum(shipped_rub) FILTER (WHERE period < $date_from::DATE
-                                     AND period <= ($date_to::DATE - INTERVAL 1 YEAR)) AS shipped_prev_rub,
+           sum(shipped_rub) FILTER (WHERE period <= ($date_to::DATE - INTERVAL 1 YEAR)) AS shipped_prev_rub,
            count(DISTINCT inn) FILTER (WHERE period >= $date_from::DATE) AS enterprises
     FROM filtered
     GROUP BY oktmo

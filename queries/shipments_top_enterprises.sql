@@ -1,4 +1,5 @@
--- Answers: the largest enterprises by shipments for the filters, with export share and change against a year earlier.
+-- Answers: the largest enterprises by shipments for the filters, with export share and change against the same
+--   months a year earlier (every month minus 12: a window longer than a year overlaps its year-earlier one).
 -- Params:
 --   $munis      VARCHAR[]  OKTMO codes; empty list = the whole krai
 --   $divisions  VARCHAR[]  OKVED divisions; empty list = all
@@ -18,8 +19,7 @@ agg AS (
     SELECT inn, any_value(oktmo) AS oktmo,
            sum(shipped_rub) FILTER (WHERE period >= $date_from::DATE) AS shipped_rub,
            coalesce(sum(export_rub) FILTER (WHERE period >= $date_from::DATE), 0) AS export_rub,
-           sum(shipped_rub) FILTER (WHERE period < $date_from::DATE
-                                     AND period <= ($date_to::DATE - INTERVAL 1 YEAR)) AS shipped_prev_rub
+           sum(shipped_rub) FILTER (WHERE period <= ($date_to::DATE - INTERVAL 1 YEAR)) AS shipped_prev_rub
     FROM filtered
     GROUP BY inn
 )
