@@ -10,7 +10,7 @@ WITH divisions AS (
 classes AS (
     SELECT left(okved, 5) AS code, count(*) AS enterprises
     FROM enterprises
-    WHERE length(okved) >= 5
+    WHERE regexp_matches(okved, '^[0-9]{2}\.[0-9]{2}')     -- NN.NN...; not a group code such as 28.2.1
     GROUP BY left(okved, 5)
 )
 SELECT d.division AS code, coalesce(r.name, '') AS name, count(e.inn) AS enterprises
