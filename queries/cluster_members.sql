@@ -1,8 +1,10 @@
 -- Answers: the candidate members of a cluster: enterprises of the register whose OKVED falls under a cluster
 --   code and that reported shipments or production in the chosen months, with municipality, size, shipments
---   and their change against the same months a year earlier, average monthly headcount, output per employee,
---   export share and support received in the period (ФРП loans not refused, plus subsidies). shipped_rank
---   ranks every member of the krai by shipments (before the municipality filter), for the anchor rule.
+--   and their change against the same months a year earlier, average monthly headcount (the mean of the months
+--   that report it), output per employee (output of the months that report headcount / that average, as in
+--   production_summary.sql), export share and support received in the period (ФРП loans not refused, plus
+--   subsidies). shipped_rank ranks every member of the krai by shipments (before the municipality filter), for
+--   the anchor rule.
 -- Params:
 --   $cluster_codes  VARCHAR[]  OKVED codes of the cluster: divisions NN, groups NN.N, classes NN.NN (prefixes)
 --   $munis          VARCHAR[]  OKTMO codes; empty list = the whole krai
@@ -35,7 +37,8 @@ ship AS (
     GROUP BY s.inn
 ),
 prod AS (
-    SELECT p.inn, avg(p.employees) AS employees, sum(p.output_rub) AS output_rub
+    SELECT p.inn, avg(p.employees) AS employees, sum(p.output_rub) AS output_rub,
+           sum(p.output_rub) FILTER (WHERE p.employees IS NOT NULL) AS output_staffed_rub
     FROM production AS p, bounds AS b
     WHERE p.inn IN (SELECT inn FROM members) AND p.period BETWEEN b.cur_from AND b.cur_to
     GROUP BY p.inn
@@ -58,7 +61,7 @@ subsidy AS (
 active AS (
     SELECT m.inn, m.name, m.oktmo, m.okved, m.size,
            ship.shipped_rub, ship.shipped_prev_rub, ship.export_rub,
-           prod.employees, prod.output_rub,
+           prod.employees, prod.output_rub, prod.output_staffed_rub,
            coalesce(loan.loans_rub, 0) AS loans_rub, coalesce(subsidy.subsidies_rub, 0) AS subsidies_rub
     FROM members AS m
     LEFT JOIN ship USING (inn)
@@ -75,7 +78,7 @@ SELECT r.inn, r.name, r.oktmo, mu.name AS municipality, r.okved, r.size,
        r.shipped_rub::DOUBLE AS shipped_rub, r.shipped_prev_rub::DOUBLE AS shipped_prev_rub,
        (r.shipped_rub / NULLIF(r.shipped_prev_rub, 0) - 1)::DOUBLE AS growth,
        r.employees::DOUBLE AS employees, r.output_rub::DOUBLE AS output_rub,
-       (r.output_rub / NULLIF(r.employees, 0))::DOUBLE AS productivity_rub,
+       (r.output_staffed_rub / NULLIF(r.employees, 0))::DOUBLE AS productivity_rub,
        coalesce(r.export_rub, 0)::DOUBLE AS export_rub,
        (coalesce(r.export_rub, 0) / NULLIF(r.shipped_rub, 0))::DOUBLE AS export_share,
        r.loans_rub::DOUBLE AS loans_rub, r.subsidies_rub::DOUBLE AS subsidies_rub,
