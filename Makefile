@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test test-fast bench demo check chromium clean
+.PHONY: run test test-fast test-deep bench demo check chromium clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ test: $(VENV)/.dev-installed chromium
 # Without the browser layer (quick feedback while coding).
 test-fast: $(VENV)/.dev-installed
 	$(PY) -m pytest -m "not browser"
+
+# Every query against its naive oracle (tests/oracle/) on many more random data sets and filters than
+# `make test` tries (25 per group): run it before larger changes to the queries. KUBAN_ORACLE_SEED=N draws others.
+test-deep: $(VENV)/.dev-installed
+	KUBAN_ORACLE_EXAMPLES=$${KUBAN_ORACLE_EXAMPLES:-500} $(PY) -m pytest tests/test_differential.py -n 2
 
 bench: $(VENV)/.dev-installed
 	$(PY) -m bench.run
