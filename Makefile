@@ -39,7 +39,7 @@ test-fast: $(VENV)/.dev-installed
 # Every query against its naive oracle (tests/oracle/) on many more random data sets and filters than
 # `make test` tries (25 per group): run it before larger changes to the queries. KUBAN_ORACLE_SEED=N draws others.
 test-deep: $(VENV)/.dev-installed
-	KUBAN_ORACLE_EXAMPLES=$${KUBAN_ORACLE_EXAMPLES:-500} $(PY) -m pytest tests/test_differential.py -n 2
+	KUBAN_ORACLE_EXAMPLES=$${KUBAN_ORACLE_EXAMPLES:-500} $(PY) -m pytest tests/model/test_differential.py -n 2
 
 bench: $(VENV)/.dev-installed
 	$(PY) -m bench.run

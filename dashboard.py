@@ -1,13 +1,14 @@
 """Entry point: `streamlit run dashboard.py`. Sets up navigation and the shared sidebar filters.
 
 The pages live in pages/ (the design card's layout). Streamlit 1.67 treats that folder as a legacy
-multipage app until a session calls st.navigation; kuban.ui.ensure_frame() (called by every page)
-routes such a run back through this file. kuban.ui.route() lets any URL path open a page.
+multipage app until a session calls st.navigation; kuban.app.ui.ensure_frame() (called by every page)
+routes such a run back through this file. kuban.app.ui.route() lets any URL path open a page.
 """
 import streamlit as st
 
+from kuban import paths
 from kuban import texts as T
-from kuban import paths, routes, ui
+from kuban.app import routes, ui
 
 # A local icon: a :material/...: page icon would be fetched from a font CDN (closed networks have none).
 st.set_page_config(page_title=T.APP_TITLE, page_icon=str(paths.PACKAGE / "assets" / "favicon.png"), layout="wide")

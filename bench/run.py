@@ -20,9 +20,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from kuban import paths, queries
-from kuban.db import Database
-from kuban.ingest import FILE_CACHE, load_folder
+from kuban import paths
+from kuban.data.ingest import FILE_CACHE, load_folder
+from kuban.model import queries
+from kuban.model.db import Database
 
 # The queries each page runs on a filter change (see pages/*.py; row-level downloads run only on click).
 PAGES = {

@@ -11,6 +11,10 @@ REFERENCE = PACKAGE / "reference"
 REFERENCE_MUNICIPALITIES = REFERENCE / "municipalities.csv"
 REFERENCE_DIVISIONS = REFERENCE / "okved_divisions.csv"
 DEFAULT_DATA = ROOT / "data"
+# Folders of a data folder that hold settings, not table rows: saved cluster definitions. Loading
+# (kuban/data/ingest.py) neither reports them nor reloads the tables when they change.
+CLUSTERS_FOLDER = "clusters"
+SETTINGS_FOLDERS = frozenset({CLUSTERS_FOLDER})
 
 
 def data_dir() -> Path:

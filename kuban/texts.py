@@ -97,6 +97,12 @@ KIND_LABELS = {
 
 UNKNOWN_MUNICIPALITY = "Не указано"
 WHOLE_KRAI = "Весь край"
+MUNI_WORDS = ("муниципальное образование", "муниципальных образования", "муниципальных образований")
+OKVED_PREFIX = "ОКВЭД"
+FILE_KRAI = "край"            # file names: the whole krai, several municipalities, «and more» divisions
+FILE_MUNIS = "МО"
+FILE_AND_MORE = "и-др"
+FILE_ALL = "все"
 SHIPPED_REFERENCE = "справочник проекта"
 
 # --- Navigation and shared UI ---
@@ -202,7 +208,7 @@ TABLE_LABELS = {
     "shipments": "Отгрузка", "loans": "Займы ФРП", "subsidies": "Субсидии",
 }
 
-# --- Cluster («Кластер», pages/cluster.py; arithmetic in kuban/cluster.py) ---
+# --- Cluster («Кластер», pages/cluster.py; arithmetic in kuban/model/cluster.py) ---
 PAGE_CLUSTER = "Кластер"
 CLUSTER_TITLE = "Кластер умной промышленности"
 CLUSTER_INTRO = ("Какие муниципальные образования специализированы на машиностроении, какие предприятия войдут "
@@ -252,7 +258,7 @@ CLUSTER_NO_CODES = "Выберите хотя бы одну отрасль ОК�
 CLUSTER_BROKEN_FILE = "Сохранённое определение не прочитано — {error}. Исправьте или удалите файл в папке clusters/."
 CLUSTER_SAVE_FAILED = "Определение не сохранено: {error}."
 
-# Reasons a saved definition cannot be used (kuban.cluster.DefinitionError)
+# Reasons a saved definition cannot be used (kuban.model.cluster.DefinitionError)
 CLUSTER_ERR_NOT_OBJECT = "ожидается объект JSON с полями определения (codes, lq_threshold, …)"
 CLUSTER_ERR_NO_CODES = "не указаны коды ОКВЭД кластера (поле «codes»)"
 CLUSTER_ERR_CODES_TYPE = "поле «codes» должно быть списком строк, например [\"28\", \"29.10\"]"
@@ -583,7 +589,7 @@ PRODUCERS_NOTE = "Отчитались о производстве предпр�
 COL.update({"shipped_before_rub": "До решения, 12 мес., млн ₽", "shipped_latest_rub": "Последние 12 мес., млн ₽",
             "shipped_change": "Изменение отгрузки", "months_after": "Месяцев после решения"})
 
-# --- Text is text; URLs (issue 7: kuban/routes.py, kuban/ui.py, kuban/cluster.py) ---
+# --- Text is text; URLs (issue 7: kuban/app/routes.py, kuban/app/ui.py, kuban/model/cluster.py) ---
 ROUTE_GUESS = "Страницы «/{path}» в дашборде нет — открыта похожая: «{page}»."
 ROUTE_UNKNOWN = "Страницы «/{path}» в дашборде нет — открыта главная страница «{page}». Остальные страницы — в меню слева."
 URL_FILTERS_DROPPED = "В ссылке есть значения фильтров, которых нет в данных, — они не применены: {items}."

@@ -2,8 +2,10 @@
 and anchors, the cluster against the rest of industry, the Decree 779 check, saved definitions compared."""
 import streamlit as st
 
-from kuban import charts, cluster, cluster_ui, fmt, paths, ui
+from kuban import paths
 from kuban import texts as T
+from kuban.app import charts, cluster_ui, fmt, ui
+from kuban.model import cluster
 
 f = ui.filters()
 ui.header(T.CLUSTER_TITLE, f)
@@ -69,7 +71,7 @@ st.caption(T.CLUSTER_MEMBERS_NOTE)
 cluster_ui.members_table(a.members)
 
 st.subheader(T.CLUSTER_VS_HEADER)
-st.caption(fmt.md_format(T.CLUSTER_VS_NOTE, place=f.place))
+st.caption(fmt.md_format(T.CLUSTER_VS_NOTE, place=fmt.place(f)))
 c = st.columns(2)
 with c[0]:
     ui.chart(charts.shares_over_time(a.trend, {"share_shipped": T.SERIES_SHARE_SHIPPED,

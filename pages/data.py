@@ -1,8 +1,9 @@
 """«Данные»: which files are loaded, every refused or superseded row and warning, and the report download."""
 import streamlit as st
 
-from kuban import fmt, paths, ui
+from kuban import paths
 from kuban import texts as T
+from kuban.app import fmt, ui
 
 MAX_SHOWN = 5_000   # rows of the problem table drawn in the browser; the download has them all
 

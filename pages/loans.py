@@ -2,8 +2,8 @@
 borrower's shipments before the decision and in the latest 12 months of data."""
 import streamlit as st
 
-from kuban import charts, fmt, ui
 from kuban import texts as T
+from kuban.app import charts, fmt, ui
 
 f = ui.filters()
 ui.header(T.LOANS_TITLE, f)

@@ -1,8 +1,8 @@
 """«Обзор»: headline figures, the monthly shipments trend, shipments by municipality."""
 import streamlit as st
 
-from kuban import charts, fmt, ui
 from kuban import texts as T
+from kuban.app import charts, fmt, ui
 
 f = ui.filters()
 ui.header(T.OVERVIEW_TITLE, f)

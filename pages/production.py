@@ -1,8 +1,8 @@
 """«Производство»: output by month, municipality and sector; headcount; output per employee (labour productivity)."""
 import streamlit as st
 
-from kuban import charts, fmt, ui
 from kuban import texts as T
+from kuban.app import charts, fmt, ui
 
 f = ui.filters()
 ui.header(T.PRODUCTION_TITLE, f)

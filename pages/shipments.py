@@ -1,8 +1,8 @@
 """«Отгрузка»: monthly trend, by municipality, by sector, export share, the largest enterprises."""
 import streamlit as st
 
-from kuban import charts, fmt, ui
 from kuban import texts as T
+from kuban.app import charts, fmt, ui
 
 f = ui.filters()
 ui.header(T.SHIPMENTS_TITLE, f)

@@ -1,8 +1,8 @@
 """«Субсидии»: subsidies by programme, budget level, municipality and year; recipients; support intensity."""
 import streamlit as st
 
-from kuban import charts, fmt, ui
 from kuban import texts as T
+from kuban.app import charts, fmt, ui
 
 f = ui.filters()
 ui.header(T.SUBSIDIES_TITLE, f)

@@ -27,8 +27,8 @@ EXPORT_2025 = {"A": 30 + 0, "B": 150 + 120}                                     
 
 @pytest.fixture(scope="session")
 def small_db():
-    from kuban.db import Database
-    from kuban.ingest import load_folder
+    from kuban.data.ingest import load_folder
+    from kuban.model.db import Database
     db = Database(load_folder(SMALL))
     yield db
     db.close()

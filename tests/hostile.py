@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from office import A, B, C, SHIP_RU, line, put, put_parquet, register
+from tests.office import SHIP_RU, A, B, C, line, put, put_parquet, register
 
 # The good part: three enterprises, six shipment rows (1 000 + ... + 6 000 rubles = 21 000).
 GOOD_SHIPMENTS = {(A, "2025-01-01"): 1000.0, (A, "2025-02-01"): 2000.0, (B, "2025-01-01"): 3000.0,

@@ -1,6 +1,6 @@
 """Writing data files as offices produce them, and reading load results, for the loader tests.
 
-INN check digits are computed here independently of kuban.parse.
+INN check digits are computed here independently of kuban.data.parse.
 """
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-
-# --- INN with real check digits (written independently of kuban.parse) -------------
+# --- INN with real check digits (written independently of kuban.data.parse) -------------
 
 W10 = (2, 4, 10, 3, 5, 9, 4, 6, 8)
 W12_1 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)

@@ -1,6 +1,6 @@
 """What a reader sees of a Markdown body the dashboard wrote: `seen(body)`.
 
-Data text reaches Markdown through kuban.fmt.md(), which backslash-escapes every ASCII punctuation mark
+Data text reaches Markdown through kuban.app.fmt.md(), which backslash-escapes every ASCII punctuation mark
 and puts an invisible word joiner into bare links (http:, www., @). Tests that look for a figure or a
 name in a caption, a notice or st.markdown compare against `seen(...)` of the element's body.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from kuban.fmt import WORD_JOINER
+from kuban.app.fmt import WORD_JOINER
 
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 

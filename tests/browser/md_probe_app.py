@@ -1,5 +1,5 @@
 """A Streamlit app for tests/browser/test_text_is_text.py: every string of the JSON file named by
-$KUBAN_MD_PROBE through kuban.fmt.md() into the Markdown surfaces of Streamlit (st.markdown, st.caption,
+$KUBAN_MD_PROBE through kuban.app.fmt.md() into the Markdown surfaces of Streamlit (st.markdown, st.caption,
 st.info, st.table, a metric label and its help), so the test can read what the browser made of them."""
 import json
 import os
@@ -11,7 +11,8 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))   # the project, for kuban
 
-from kuban import fmt, ui  # noqa: E402
+from kuban import ui  # noqa: E402
+from kuban.app import fmt
 
 strings = json.loads(Path(os.environ["KUBAN_MD_PROBE"]).read_text(encoding="utf-8"))
 for i, text in enumerate(strings):

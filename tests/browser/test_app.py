@@ -13,7 +13,7 @@ Default view = 2025-01..2025-12 (the last 12 months with data; the first month i
   export 2025:    A 30+0, B 150+120, C and D 0, U none = 300; Кореновский A 30 + D 0 = 30
   export share:   Кореновский 30 / 300 = 10,0 %; krai 300 / 1290 = 0.23255... -> «23,3 %»
 
-How kuban/fmt.py writes them: money(x) picks the largest unit with |x| >= unit (1e9 «млрд ₽»,
+How kuban/app/fmt.py writes them: money(x) picks the largest unit with |x| >= unit (1e9 «млрд ₽»,
 1e6 «млн ₽»), one decimal, decimal comma, then a NO-BREAK space, then the unit — whose own
 space («млрд ₽») is a no-break space too. percent(): one decimal, «+» when signed and positive,
 a no-break space before «%».
@@ -28,8 +28,21 @@ from playwright.sync_api import Page, expect
 
 from kuban import texts as T
 
-from .conftest import (LOCAL_HOSTS, bars, choose_municipality, dataframe_rows, expect_chosen,
-                       expect_metric, expect_period, go_to, metrics, open_app, page_path, plotly_chart, wait_for_app)
+from .conftest import (
+    LOCAL_HOSTS,
+    bars,
+    choose_municipality,
+    dataframe_rows,
+    expect_chosen,
+    expect_metric,
+    expect_period,
+    go_to,
+    metrics,
+    open_app,
+    page_path,
+    plotly_chart,
+    wait_for_app,
+)
 
 NB = "\u00a0"
 KOREN = "Кореновский район"

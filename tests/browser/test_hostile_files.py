@@ -5,19 +5,16 @@ the overview counts the good rows, and nothing leaves the server.
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from kuban import texts as T
+from tests import hostile
 
 from .conftest import go_to, run_server, wait_for_app
 from .test_text_is_text import PAGE_TITLES, off_server, watch_requests
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))      # tests/ (hostile, office)
-import hostile  # noqa: E402
 
 
 @pytest.fixture(scope="module")

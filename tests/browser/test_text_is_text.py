@@ -1,6 +1,6 @@
 """Issue 7, «text is text», in Chromium.
 
-1. What the browser makes of kuban.fmt.md(): hostile and generated strings through st.markdown, st.caption,
+1. What the browser makes of kuban.app.fmt.md(): hostile and generated strings through st.markdown, st.caption,
    st.info, st.table and a metric label (tests/browser/md_probe_app.py) read back exactly as written, with
    no image, link, formula, emphasis, code or heading made of them.
 2. Every page on tests/textdata.py (municipality, enterprise, fund, programme, status and budget names,
@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kuban import texts as T
-from kuban.fmt import WORD_JOINER
+from kuban.app.fmt import WORD_JOINER
 from tests import textdata
 
 from .conftest import FIXTURE, go_to, plotly_chart, run_server, wait_for_app
@@ -77,7 +77,7 @@ def off_server(urls: list[str], origin: str) -> list[str]:
                    and urlsplit(u).netloc != here})
 
 
-# --- 1. Streamlit's Markdown and kuban.fmt.md() ----------------------------------------------------------------
+# --- 1. Streamlit's Markdown and kuban.app.fmt.md() ----------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def probe(tmp_path_factory):

@@ -51,7 +51,7 @@ def expect_page(page: Page, title: str, path: str, notice: str | None = None) ->
 @pytest.fixture(scope="module")
 def fresh_server(tmp_path_factory):
     """A server no browser has visited yet, started as `make run` starts it (python -m kuban serve leaves
-    Streamlit's legacy pages/ mode before the first session; see kuban.ui.ensure_frame)."""
+    Streamlit's legacy pages/ mode before the first session; see kuban.app.ui.ensure_frame)."""
     data = tmp_path_factory.mktemp("urls") / "data"
     shutil.copytree(FIXTURE, data)
     with run_server(data) as server:

@@ -75,7 +75,7 @@ class Dataset:
         printer.text(repr(self))
 
     def load_result(self, fingerprint: str):
-        """A LoadResult as kuban.ingest.load_folder would return for these rows."""
+        """A LoadResult as kuban.data.ingest.load_folder would return for these rows."""
         base = _empty_result()
         t = {name: frame.copy() for name, frame in base.tables.items()}
 
@@ -112,7 +112,7 @@ class Dataset:
 @lru_cache(maxsize=1)
 def _empty_result():
     """What the loader returns for an empty folder: the shipped municipalities and typed empty tables."""
-    from kuban.ingest import load_folder
+    from kuban.data.ingest import load_folder
     return load_folder(tempfile.mkdtemp(prefix="kuban-oracle-"))
 
 

@@ -1,0 +1,547 @@
+"""Chart builders: plain functions from a DataFrame to a Plotly figure.
+
+Money comes in rubles; each chart picks one unit (млн ₽, млрд ₽) for its
+axis. Numbers use the Russian decimal comma and no-break-space thousands
+(layout.separators); month ticks are Russian text, since Plotly's own date
+labels are English and its locale files would have to come from a CDN.
+
+Text from data (names of municipalities, enterprises, programmes, funds, statuses, budgets, divisions)
+becomes figure text only through `_labels()` / `fmt.plot()` here, so Plotly shows it as written: its
+HTML subset (`<a href>`, `<b>`, `<br>`, …), entities and `$…$` never act. Data text never goes into a
+hovertemplate itself (where `%{…}` would be a placeholder): it travels in customdata. Titles, units,
+series names and the `<br>`/`<b>` of labels built here are the dashboard's own text.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kuban.app import fmt
+from kuban.texts import UNKNOWN_MUNICIPALITY
+
+PALETTE = ("#1f5fa6", "#e07b24", "#3a9a5b", "#c0392b", "#8e6bbf", "#7f8c8d", "#d4a017", "#16a3b5")
+MAIN, PREV, ACCENT = PALETTE[0], "#9db4cf", PALETTE[1]
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+
+def base_layout(fig: go.Figure, title: str | None = None, height: int = 380) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=title, x=0, xanchor="left") if title else None,
+        separators=fmt.PLOTLY_SEPARATORS,
+        font=dict(family=FONT, size=13),
+        height=height,
+        margin=dict(l=10, r=10, t=50 if title else 20, b=10),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
+        hoverlabel=dict(font=dict(family=FONT)),
+        plot_bgcolor="white",
+    )
+    fig.update_xaxes(gridcolor="#eceff3", zerolinecolor="#d5dae1")
+    fig.update_yaxes(gridcolor="#eceff3", zerolinecolor="#d5dae1")
+    return fig
+
+
+def _labels(values, wrap: int | None = None) -> pd.Series:
+    """Category labels from data, ready for a figure: missing = «Не указано», escaped (`fmt.plot`), and with
+    `wrap` broken into lines of about that many characters."""
+    s = pd.Series(values).fillna(UNKNOWN_MUNICIPALITY).astype(str)
+    return s.map(lambda t: fmt.plot_lines(t, wrap)) if wrap else s.map(fmt.plot)
+
+
+def money_scale(*series: pd.Series) -> tuple[float, str]:
+    peak = max((float(s.abs().max()) for s in series if len(s) and s.notna().any()), default=0.0)
+    return fmt.money_unit(peak)
+
+
+def empty(message: str, height: int = 240, title: str | None = None) -> go.Figure:
+    """A figure saying `message` (under the chart's `title`, which also keeps two empty charts of a page apart:
+    Streamlit refuses two identical plotly_chart elements on one page)."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, font=dict(size=15, color="#6b7785"),
+                       xref="paper", yref="paper", x=0.5, y=0.5)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return base_layout(fig, title, height=height)
+
+
+def _month_ticks(fig: go.Figure, periods: pd.Series) -> None:
+    periods = pd.to_datetime(periods).drop_duplicates().sort_values()
+    step = max(1, len(periods) // 12)
+    ticks = periods.iloc[::step]
+    fig.update_xaxes(tickmode="array", tickvals=list(ticks), ticktext=[fmt.month_short(p) for p in ticks])
+
+
+def monthly_trend(df: pd.DataFrame, value: str, prev: str | None, title: str, name: str,
+                  prev_name: str, empty_text: str, months: list | None = None) -> go.Figure:
+    """Bars of a money measure per month; a line for the same month a year earlier.
+
+    `months`: every month of the chosen period, so a month without data shows as a gap.
+    """
+    if df.empty:
+        return empty(empty_text, title=title)
+    divisor, unit = money_scale(df[value], df[prev] if prev else pd.Series(dtype=float))
+    labels = [fmt.month(p) for p in df["period"]]
+    fig = go.Figure()
+    fig.add_bar(x=df["period"], y=df[value] / divisor, name=name, marker_color=MAIN, customdata=labels,
+                hovertemplate="%{customdata}<br>%{y:,.1f} " + unit + "<extra></extra>")
+    if prev and df[prev].notna().any():
+        fig.add_scatter(x=df["period"], y=df[prev] / divisor, name=prev_name, mode="lines+markers",
+                        line=dict(color=ACCENT, width=2), marker=dict(size=5), customdata=labels,
+                        hovertemplate="%{customdata}, год назад<br>%{y:,.1f} " + unit + "<extra></extra>")
+    axis = pd.Series(pd.to_datetime(months)) if months else df["period"]
+    _month_ticks(fig, axis)
+    if months:
+        half = pd.Timedelta(days=16)
+        fig.update_xaxes(range=[pd.Timestamp(min(months)) - half, pd.Timestamp(max(months)) + half])
+    fig.update_yaxes(title_text=unit, rangemode="tozero")
+    return base_layout(fig, title)
+
+
+def ranked_bars(df: pd.DataFrame, label: str, value: str, title: str, empty_text: str,
+                top: int = 20, color: str = MAIN) -> go.Figure:
+    """Horizontal bars, largest on top (municipalities, divisions, enterprises)."""
+    if df.empty:
+        return empty(empty_text, title=title)
+    data = df.copy()
+    data[label] = _labels(data[label]).to_numpy()
+    data = data.sort_values(value, ascending=False).head(top).iloc[::-1]
+    divisor, unit = money_scale(data[value])
+    fig = go.Figure(go.Bar(
+        x=data[value] / divisor, y=data[label], orientation="h", marker_color=color,
+        hovertemplate="%{y}<br>%{x:,.1f} " + unit + "<extra></extra>",
+    ))
+    fig.update_xaxes(title_text=unit)
+    fig.update_yaxes(automargin=True)
+    return base_layout(fig, title, height=max(260, 26 * len(data) + 90))
+
+
+def share_bars(df: pd.DataFrame, label: str, share: str, title: str, empty_text: str, top: int = 20) -> go.Figure:
+    """Horizontal bars of a share (0..1), shown in percent."""
+    data = df.dropna(subset=[share])
+    if data.empty:
+        return empty(empty_text, title=title)
+    data = data.copy()
+    data[label] = _labels(data[label]).to_numpy()
+    data = data.sort_values(share, ascending=False).head(top).iloc[::-1]
+    fig = go.Figure(go.Bar(
+        x=data[share] * 100, y=data[label], orientation="h", marker_color=PALETTE[2],
+        hovertemplate="%{y}<br>%{x:,.1f} %<extra></extra>",
+    ))
+    fig.update_xaxes(title_text="%", rangemode="tozero")
+    fig.update_yaxes(automargin=True)
+    return base_layout(fig, title, height=max(260, 26 * len(data) + 90))
+
+
+def division_label(division, name, width: int = 42) -> str:
+    """«28 Производство машин и оборудования…» (short enough for an axis; plain text: the chart escapes it)."""
+    if not isinstance(name, str) or not name:
+        return str(division) if isinstance(division, str) else UNKNOWN_MUNICIPALITY
+    text = f"{division} {name}"
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+# --- The map of municipalities (offline: plain axes, no tiles, no fetched topojson) ---------
+
+MAP_COLORS = ["#e8eef6", "#b9cde5", "#7fa5cf", "#3f76b3", "#1f5fa6", "#123e6e"]
+LAT0_COS = 0.7046   # cos(45.2°): one degree of longitude is shorter than one of latitude here
+
+
+def _color_for(value: float, lo: float, hi: float) -> str:
+    if value != value or hi <= lo:
+        return MAP_COLORS[2]
+    t = min(max((value - lo) / (hi - lo), 0.0), 1.0)
+    return MAP_COLORS[min(int(t * (len(MAP_COLORS) - 1) + 0.5), len(MAP_COLORS) - 1)]
+
+
+# Label boxes in degrees at the map's usual size: ~0.052° of longitude per letter, 0.11° of latitude high.
+_CHAR_W, _LABEL_H, _GAP = 0.052, 0.11, 0.07
+_POSITIONS = ("top center", "bottom center", "middle right", "middle left",
+              "top right", "top left", "bottom right", "bottom left")
+
+
+def _box(x: float, y: float, width: float, position: str) -> tuple[float, float, float, float]:
+    vertical, horizontal = position.split()
+    if horizontal == "center":
+        x0 = x - width / 2
+    else:
+        x0 = x + _GAP if horizontal == "right" else x - _GAP - width
+    if vertical == "middle":
+        y0 = y - _LABEL_H / 2
+    else:
+        y0 = y + _GAP if vertical == "top" else y - _GAP - _LABEL_H
+    return x0, y0, x0 + width, y0 + _LABEL_H
+
+
+def label_positions(xs, ys, labels: list[str], order) -> list[str]:
+    """A text position per point so that labels overlap as little as possible (greedy, largest first).
+
+    Every label keeps its text; only its side of the point changes. Deterministic.
+    """
+    placed: list[tuple[float, float, float, float]] = []
+    points = [(x - 0.04, y - 0.04, x + 0.04, y + 0.04) for x, y in zip(xs, ys)]
+    out = ["top center"] * len(labels)
+
+    def overlap(a, b) -> float:
+        w = min(a[2], b[2]) - max(a[0], b[0])
+        h = min(a[3], b[3]) - max(a[1], b[1])
+        return w * h if w > 0 and h > 0 else 0.0
+
+    for i in order:
+        width = _CHAR_W * len(str(labels[i]))
+        best, best_cost = None, None
+        for position in _POSITIONS:
+            box = _box(xs[i], ys[i], width, position)
+            cost = sum(overlap(box, b) for b in placed) + sum(overlap(box, p) for p in points)
+            if best_cost is None or cost < best_cost - 1e-12:
+                best, best_cost = position, cost
+        out[i] = best
+        placed.append(_box(xs[i], ys[i], width, best))
+    return out
+
+
+def municipality_map(df: pd.DataFrame, value: str, title: str, value_label: str,
+                     money: bool = True, boundaries=None, selected: tuple[str, ...] = (),
+                     height: int = 560, unit: str | None = None) -> go.Figure:
+    """Municipalities coloured and sized by `value`; click a circle to choose that municipality.
+
+    `df` has oktmo, municipality, lat, lon and the value. With `boundaries` (kuban.data.geo.Boundaries)
+    polygons are filled by value; otherwise circles sit at the administrative centres.
+    Every municipality appears (no data = grey), so the map always shows the whole krai.
+    """
+    data = df.dropna(subset=["lat", "lon"]).copy()
+    if data.empty:
+        return empty(title)
+    vals = data[value].astype(float)
+    divisor, unit = money_scale(vals) if money else (1.0, unit or value_label)
+    shown = vals / divisor
+    lo, hi = float(shown.min(skipna=True) or 0), float(shown.max(skipna=True) or 0)
+    fig = go.Figure()
+    if boundaries is not None:
+        for row, v in zip(data.itertuples(index=False), shown):
+            for ring in boundaries.rings.get(row.oktmo, []):
+                xs, ys = zip(*ring)
+                fig.add_scatter(x=xs, y=ys, mode="lines", fill="toself", line=dict(color="white", width=1),
+                                fillcolor=_color_for(v, lo, hi) if v == v else "#eeeeee",
+                                hoverinfo="skip", showlegend=False)
+    peak = max(hi, 1e-9)
+    has = shown.notna().to_numpy() & (shown.fillna(0).to_numpy() != 0)
+    names = data["municipality"].fillna(UNKNOWN_MUNICIPALITY).astype(str)
+    short = names.str.replace(" район", "", regex=False)
+    positions = label_positions(data["lon"].to_numpy(), data["lat"].to_numpy(), list(short),
+                                order=(-shown.fillna(0)).to_numpy().argsort(kind="stable"))
+    labels = _labels(short)
+    text_values = [(fmt.number(v, 1) + fmt.NBSP + unit) if v == v else "нет данных" for v in shown]
+    # customdata: oktmo (what a click selects, kuban.app.ui), the name and the value as hover text
+    custom = list(zip(data["oktmo"], _labels(names), text_values))
+    border = ["#c0392b" if o in selected else "white" for o in data["oktmo"]]
+    for mask, with_data in ((~has, False), (has, True)):
+        if not mask.any():
+            continue
+        idx = [i for i, m in enumerate(mask) if m]
+        v = shown.to_numpy()[mask]
+        marker = dict(size=[10 + 34 * (x / peak) ** 0.5 for x in v] if with_data else 8,
+                      line=dict(color=[border[i] for i in idx], width=2), opacity=0.9)
+        if with_data:
+            marker.update(color=v, cmin=lo if hi > lo else min(lo, 0.0), cmax=hi if hi > lo else max(hi, 1.0),
+                          showscale=True,
+                          colorscale=[[i / (len(MAP_COLORS) - 1), c] for i, c in enumerate(MAP_COLORS)],
+                          colorbar=dict(title=dict(text=unit), thickness=12, len=0.6, tickformat=",~f"))
+        else:
+            marker.update(color="#c7ccd3")
+        fig.add_scatter(
+            x=data["lon"].to_numpy()[mask], y=data["lat"].to_numpy()[mask], mode="markers+text",
+            text=labels.to_numpy()[mask], textposition=[positions[i] for i in idx],
+            textfont=dict(size=10, color="#33414e"),
+            marker=marker, customdata=[custom[i] for i in idx],
+            hovertemplate="%{customdata[1]}<br>" + fmt.plot(value_label) + ": %{customdata[2]}<extra></extra>",
+            showlegend=False, name="",
+        )
+    fig.update_xaxes(visible=False, showgrid=False)
+    fig.update_yaxes(visible=False, showgrid=False, scaleanchor="x", scaleratio=1 / LAT0_COS)
+    fig.update_layout(dragmode=False, clickmode="event+select")
+    return base_layout(fig, title, height=height)
+
+
+# --- The cluster page (pages/cluster.py) -----------------------------------------------------
+
+LQ_LOW, LQ_MID, LQ_HIGH = "#e07b24", "#f5f6f8", "#1f5fa6"   # below the krai, as the krai, above it
+THIN_GREY = "#d3d7dd"
+QUADRANT_COLORS = {"leading": "#1f5fa6", "mature": "#8e6bbf", "emerging": "#3a9a5b", "transforming": "#e07b24"}
+
+
+def window_label(w_from, w_to, compact: bool = False) -> str:
+    """«2025» for a calendar year, «ноя 2024 — окт 2025» otherwise, «мар 2025» for one month;
+    compact (axis ticks): «ноя 24 —<br>окт 25»."""
+    a, b = pd.Timestamp(w_from), pd.Timestamp(w_to)
+    if a.month == 1 and b.month == 12 and a.year == b.year:
+        return str(a.year)
+    if compact:
+        short = lambda t: f"{fmt.MONTHS_SHORT[t.month - 1]} {t.year % 100:02d}"  # noqa: E731
+        return short(a) if a == b else f"{short(a)}–<br>{short(b)}"
+    if a == b:
+        return fmt.month_short(a)
+    return f"{fmt.month_short(a)} — {fmt.month_short(b)}"
+
+
+def _below_legend(fig: go.Figure) -> None:
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0))
+
+
+def lq_heatmap(df: pd.DataFrame, value: str, columns: dict[str, str], title: str, thin_text: str,
+               empty_text: str, zmax: float = 3.0) -> go.Figure:
+    """Location quotients, municipalities (rows, in the order of `df`) × industries (`columns`: key -> label).
+
+    `df` is long: municipality, industry, `value`, thin (bool), enterprises. The column labels are figure
+    text as they are (kuban.model.cluster.heatmap_columns builds them from validated codes); municipality names are
+    escaped here. A cell with too little data is
+    grey and says `thin_text` (or «—» where the industry has no enterprise there); the colour scale is
+    orange below 1 (less than the krai), neutral at 1, blue above (specialised), saturating at `zmax`.
+    """
+    data = df[df["industry"].isin(list(columns))]
+    if data.empty:
+        return empty(empty_text)
+    data = data.assign(municipality=_labels(data["municipality"]).to_numpy())
+    rows = list(dict.fromkeys(data["municipality"]))
+    cols = [c for c in columns if c in set(data["industry"])]
+    idx = data.set_index(["municipality", "industry"])
+    z, zg, text, textg, hover = [], [], [], [], []
+    for r in rows:
+        zr, zgr, tr, tgr, hr = [], [], [], [], []
+        for c in cols:
+            cell = idx.loc[(r, c)] if (r, c) in idx.index else None
+            v = float(cell[value]) if cell is not None and pd.notna(cell[value]) else float("nan")
+            is_thin = bool(cell["thin"]) if cell is not None else True
+            n = int(cell["enterprises"]) if cell is not None else 0
+            shown = fmt.number(v, 2) if v == v else "—"
+            if is_thin:
+                zr.append(None)
+                zgr.append(1)
+                tr.append("")
+                tgr.append(f"({shown})" if n > 0 else "—")
+                hr.append(f"{r}<br>{columns[c]}<br>LQ {shown} — {thin_text}, предприятий: {n}")
+            else:
+                zr.append(min(v, zmax) if v == v else None)
+                zgr.append(None)
+                tr.append(shown)
+                tgr.append("")
+                hr.append(f"{r}<br>{columns[c]}<br>LQ {shown}, предприятий: {n}")
+        z.append(zr)
+        zg.append(zgr)
+        text.append(tr)
+        textg.append(tgr)
+        hover.append(hr)
+    x = [columns[c] for c in cols]
+    fig = go.Figure()
+    fig.add_heatmap(z=zg, x=x, y=rows, colorscale=[[0, THIN_GREY], [1, THIN_GREY]], showscale=False,
+                    text=textg, texttemplate="%{text}", textfont=dict(size=10, color="#6b7785"),
+                    customdata=hover, hovertemplate="%{customdata}<extra></extra>", xgap=2, ygap=2)
+    mid = 1 / zmax
+    fig.add_heatmap(z=z, x=x, y=rows, zmin=0, zmax=zmax,
+                    colorscale=[[0, LQ_LOW], [mid, LQ_MID], [1, LQ_HIGH]],
+                    text=text, texttemplate="%{text}", textfont=dict(size=12),
+                    customdata=hover, hovertemplate="%{customdata}<extra></extra>", xgap=2, ygap=2,
+                    colorbar=dict(title=dict(text="LQ"), thickness=12, len=0.5, tickvals=[0, 1, 2, zmax],
+                                  ticktext=["0", "1", "2", f"≥{fmt.number(zmax, 0)}"]))
+    fig.update_xaxes(side="top", showgrid=False, tickangle=0)
+    fig.update_yaxes(autorange="reversed", showgrid=False, automargin=True)
+    fig = base_layout(fig, title, height=max(300, 26 * len(rows) + 140))
+    fig.update_layout(margin=dict(l=10, r=10, t=120, b=10), plot_bgcolor="white",
+                      title=dict(text=title, x=0, xanchor="left", y=0.995, yanchor="top", yref="container"))
+    return fig
+
+
+def lq_quadrant(df: pd.DataFrame, x: str, y: str, size: str, threshold: float, names: dict[str, str],
+                title: str, x_title: str, y_title: str, size_unit: str, empty_text: str) -> go.Figure:
+    """The Purdue quadrant: cluster LQ now (x) against its change (y); bubble area = `size`.
+
+    `df`: municipality, x, y, size, quadrant (leading/mature/emerging/transforming/thin). `names` gives the
+    Russian name of each quadrant key (thin = «мало данных», drawn grey and unlabelled).
+    Lines at the LQ threshold and at zero change; quadrant names in the corners.
+    """
+    data = df.dropna(subset=[x, y])
+    if data.empty:
+        return empty(empty_text)
+    peak = float(data[size].max()) or 1.0
+    sizeref = 2.0 * peak / (48 ** 2)
+    fig = go.Figure()
+    for key in ("thin", "transforming", "emerging", "mature", "leading"):
+        part = data[data["quadrant"] == key]
+        if part.empty:
+            continue
+        is_thin = key == "thin"
+        munis = part["municipality"].fillna(UNKNOWN_MUNICIPALITY).astype(str)
+        labels = _labels(munis.str.replace(" район", "", regex=False))
+        custom = list(zip(_labels(munis), [fmt.number(v, 2) for v in part[x]],
+                          [("+" if v > 0 else "") + fmt.number(v, 2) for v in part[y]],
+                          [fmt.number(v, 0) for v in part[size]], [names[key]] * len(part)))
+        fig.add_scatter(
+            x=part[x], y=part[y], mode="markers" if is_thin else "markers+text", name=names[key],
+            text=None if is_thin else labels, textposition="top center", textfont=dict(size=11, color="#33414e"),
+            marker=dict(size=part[size].clip(lower=0), sizemode="area", sizeref=sizeref, sizemin=5,
+                        color=THIN_GREY if is_thin else QUADRANT_COLORS[key],
+                        opacity=0.55 if is_thin else 0.8, line=dict(color="white", width=1)),
+            customdata=custom,
+            hovertemplate="%{customdata[0]}<br>LQ %{customdata[1]}, изменение %{customdata[2]}<br>"
+                          "%{customdata[3]} " + fmt.plot(size_unit) + " · %{customdata[4]}<extra></extra>",
+        )
+    xs, ys = data[x].astype(float), data[y].astype(float)
+    x_hi = max(threshold * 1.4, float(xs.max()) * 1.12)
+    x_lo = min(0.0, float(xs.min()) - 0.05)
+    y_span = max(0.1, float(ys.abs().max()) * 1.25)
+    fig.add_vline(x=threshold, line=dict(color="#6b7785", width=1, dash="dash"))
+    fig.add_hline(y=0, line=dict(color="#6b7785", width=1, dash="dash"))
+    for key, ax, ay, xa, ya in (("leading", x_hi, y_span, "right", "top"), ("mature", x_hi, -y_span, "right", "bottom"),
+                                ("emerging", x_lo, y_span, "left", "top"), ("transforming", x_lo, -y_span, "left", "bottom")):
+        fig.add_annotation(x=ax, y=ay, text=f"<b>{names[key]}</b>", showarrow=False, xanchor=xa, yanchor=ya,
+                           font=dict(size=13, color=QUADRANT_COLORS[key]))
+    fig.update_xaxes(title_text=x_title, range=[x_lo, x_hi])
+    fig.update_yaxes(title_text=y_title, range=[-y_span, y_span])
+    fig = base_layout(fig, title, height=520)
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0))
+    return fig
+
+
+def shares_over_time(df: pd.DataFrame, series: dict[str, str], title: str, empty_text: str) -> go.Figure:
+    """Lines of shares (0..1, shown in %) over the windows of kuban.model.cluster.versus_rest()."""
+    if df.empty:
+        return empty(empty_text)
+    labels = [window_label(a, b, compact=True) for a, b in zip(df["window_from"], df["window_to"])]
+    fig = go.Figure()
+    for (col, name), color in zip(series.items(), PALETTE):
+        if df[col].notna().any():
+            fig.add_scatter(x=labels, y=df[col] * 100, name=name, mode="lines+markers",
+                            line=dict(color=color, width=2), marker=dict(size=7),
+                            hovertemplate=name + ": %{y:,.1f} %<extra></extra>")
+    fig.update_xaxes(type="category", tickangle=0)
+    fig.update_yaxes(title_text="%", rangemode="tozero")
+    fig = base_layout(fig, title, height=420)
+    _below_legend(fig)
+    return fig
+
+
+def cluster_vs_rest(df: pd.DataFrame, c_col: str, r_col: str, names: tuple[str, str], title: str,
+                    empty_text: str, kind: str = "money") -> go.Figure:
+    """Grouped bars per window: the cluster against the rest. kind: money (rubles) or percent (a change)."""
+    if df.empty or c_col not in df or r_col not in df:
+        return empty(empty_text)
+    data = df.dropna(subset=[c_col, r_col], how="all")
+    if data.empty:
+        return empty(empty_text)
+    labels = [window_label(a, b, compact=True) for a, b in zip(data["window_from"], data["window_to"])]
+    if kind == "percent":
+        divisor, unit, fmt_hover = 0.01, "%", "%{y:+,.1f} %"
+    else:
+        divisor, unit = money_scale(data[c_col], data[r_col])
+        fmt_hover = "%{y:,.2f} " + unit
+    fig = go.Figure()
+    for col, name, color in ((c_col, names[0], MAIN), (r_col, names[1], PREV)):
+        fig.add_bar(x=labels, y=data[col] / divisor, name=name, marker_color=color,
+                    hovertemplate=name + ": " + fmt_hover + "<extra></extra>")
+    fig.update_xaxes(type="category", tickangle=0)
+    fig.update_yaxes(title_text=unit)
+    fig.update_layout(barmode="group")
+    fig = base_layout(fig, title, height=420)
+    _below_legend(fig)
+    return fig
+
+
+# --- Production, loans, subsidies (pages/production.py, loans.py, subsidies.py) ------------
+
+POSITIVE, NEGATIVE = PALETTE[2], PALETTE[3]
+
+
+def _period_axis(fig: go.Figure, periods: pd.Series, months: list | None) -> None:
+    """Russian month ticks; with `months` (every month of the chosen period) the axis spans them all."""
+    _month_ticks(fig, pd.Series(pd.to_datetime(months)) if months else periods)
+    if months:
+        half = pd.Timedelta(days=16)
+        fig.update_xaxes(range=[pd.Timestamp(min(months)) - half, pd.Timestamp(max(months)) + half])
+
+
+def count_trend(df: pd.DataFrame, value: str, prev: str | None, title: str, name: str, prev_name: str,
+                unit: str, empty_text: str, months: list | None = None) -> go.Figure:
+    """Bars of a count per month (people, enterprises); a line for the same month a year earlier."""
+    data = df.dropna(subset=[value]) if not df.empty else df
+    if data.empty:
+        return empty(empty_text, title=title)
+    month_names = [fmt.month(p) for p in data["period"]]
+    fig = go.Figure()
+    fig.add_bar(x=data["period"], y=data[value].astype(float), name=name, marker_color=MAIN, customdata=month_names,
+                hovertemplate="%{customdata}<br>%{y:,.0f} " + unit + "<extra></extra>")
+    if prev and data[prev].notna().any():
+        fig.add_scatter(x=data["period"], y=data[prev].astype(float), name=prev_name, mode="lines+markers",
+                        line=dict(color=ACCENT, width=2), marker=dict(size=5), customdata=month_names,
+                        hovertemplate="%{customdata}, год назад<br>%{y:,.0f} " + unit + "<extra></extra>")
+    _period_axis(fig, data["period"], months)
+    fig.update_yaxes(title_text=unit, rangemode="tozero", tickformat=",~f")
+    return base_layout(fig, title)
+
+
+def ranked_values(df: pd.DataFrame, label: str, value: str, title: str, empty_text: str, unit_suffix: str = "",
+                  money: bool = True, unit: str = "", top: int = 20, color: str = MAIN,
+                  decimals: int = 1, bar_px: int = 26, wrap: int | None = None) -> go.Figure:
+    """Horizontal bars, largest on top, of a money ratio («тыс. ₽ на работника») or a plain number (`unit`).
+
+    `wrap`: break long labels into lines of about that many characters; `bar_px`: height per bar (larger
+    for wrapped labels)."""
+    data = df.dropna(subset=[value]) if not df.empty else df
+    if data.empty:
+        return empty(empty_text, title=title)
+    data = data.copy()
+    data[label] = _labels(data[label], wrap).to_numpy()
+    data = data.sort_values(value, ascending=False).head(top).iloc[::-1]
+    divisor, base = money_scale(data[value]) if money else (1.0, unit)
+    axis = (base + " " + unit_suffix).strip()
+    fig = go.Figure(go.Bar(
+        x=data[value] / divisor, y=data[label], orientation="h", marker_color=color,
+        hovertemplate="%{y}<br>%{x:,." + str(decimals) + "f} " + axis + "<extra></extra>",
+    ))
+    fig.update_xaxes(title_text=axis, rangemode="tozero", tickformat=",~f")
+    fig.update_yaxes(automargin=True)
+    return base_layout(fig, title, height=max(260, bar_px * len(data) + 90))
+
+
+def change_bars(df: pd.DataFrame, label: str, change: str, title: str, empty_text: str, top: int = 44) -> go.Figure:
+    """Horizontal bars of a relative change (0.12 = +12 %): growth green, decline red, largest on top."""
+    data = df.dropna(subset=[change]) if not df.empty else df
+    if data.empty:
+        return empty(empty_text, title=title)
+    data = data.copy()
+    data[label] = _labels(data[label]).to_numpy()
+    data = data.sort_values(change, ascending=False).head(top).iloc[::-1]
+    pct = data[change] * 100
+    fig = go.Figure(go.Bar(
+        x=pct, y=data[label], orientation="h", marker_color=[POSITIVE if v >= 0 else NEGATIVE for v in pct],
+        customdata=[fmt.percent(v, signed=True) for v in data[change]],
+        hovertemplate="%{y}<br>%{customdata}<extra></extra>",
+    ))
+    fig.update_xaxes(title_text="%", zeroline=True, zerolinecolor="#8a96a3")
+    fig.update_yaxes(automargin=True)
+    return base_layout(fig, title, height=max(260, 26 * len(data) + 90))
+
+
+def stacked_bars(df: pd.DataFrame, x: str, stack: str, value: str, title: str, empty_text: str,
+                 months: bool = False, stack_label: str | None = None, period: list | None = None) -> go.Figure:
+    """Vertical money bars per `x` (months or categories such as years), stacked by `stack` (e.g. fund)."""
+    if df.empty or df[value].notna().sum() == 0:
+        return empty(empty_text, title=title)
+    data = df.dropna(subset=[value]).copy()
+    data[stack] = _labels(data[stack].fillna(stack_label or UNKNOWN_MUNICIPALITY)).to_numpy()
+    if not months:
+        data[x] = _labels(data[x]).to_numpy()
+    divisor, unit = money_scale(data.groupby(x)[value].sum())
+    fig = go.Figure()
+    order = data.groupby(stack)[value].sum().sort_values(ascending=False).index
+    for i, key in enumerate(order):
+        part = data[data[stack] == key]
+        labels = [fmt.month(p) for p in part[x]] if months else list(part[x])
+        fig.add_bar(x=part[x], y=part[value] / divisor, name=key, marker_color=PALETTE[i % len(PALETTE)],
+                    customdata=[[t, key] for t in labels],
+                    hovertemplate="%{customdata[0]}<br>%{customdata[1]}: %{y:,.1f} " + unit + "<extra></extra>")
+    fig.update_layout(barmode="stack", showlegend=True)
+    if months:
+        _period_axis(fig, data[x], period)
+        fig.update_traces(width=24 * 86_400_000)    # 24 days in ms: a month's bar, however few months have one
+    else:
+        fig.update_xaxes(type="category", categoryorder="category ascending")
+    fig.update_yaxes(title_text=unit, rangemode="tozero")
+    return base_layout(fig, title)

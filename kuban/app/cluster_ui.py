@@ -1,0 +1,250 @@
+"""Streamlit pieces of the «Кластер» page: the definition panel and the page's tables.
+
+The working definition lives in `st.session_state[STATE]` (a plain key, so it survives switching pages,
+when Streamlit drops the widgets' own state); the widgets are filled from it before they are drawn.
+Saved definitions are files `<data folder>/clusters/NAME.json` (kuban.model.cluster.save / saved).
+The arithmetic is in kuban/model/cluster.py; the charts in kuban/app/charts.py.
+
+A saved file, its name and what the user types (a definition's name, codes typed into the multiselect)
+are data: every message that shows them escapes them (`fmt.md_format`), and a broken file only gets a
+warning, whatever it holds (kuban.model.cluster.saved never raises).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from kuban import texts as T
+from kuban.app import fmt
+from kuban.model import cluster
+from kuban.model.cluster import Definition, DefinitionError
+
+STATE = "cluster_definition"          # the working definition, as a dict
+MESSAGE = "cluster_message"           # (kind, text) to show once after a save or load
+KEYS = {"codes": "cl_codes", "lq_threshold": "cl_lq", "min_enterprises": "cl_min_ent",
+        "min_employees": "cl_min_emp", "anchor_large": "cl_anchor_large", "anchor_top_n": "cl_anchor_top",
+        "min_participants": "cl_min_part", "years_back": "cl_years"}
+NAME_KEY, SAVED_KEY, BASIS_KEY = "cl_name", "cl_saved", "cl_basis"
+COMPARE_KEYS = ("cl_cmp_a", "cl_cmp_b")
+MEMBERS_SHOWN = 1000                  # rows of the member table drawn on the page
+
+
+def working() -> Definition:
+    data = st.session_state.get(STATE)
+    if not data:
+        return Definition()
+    try:
+        return cluster.from_dict(data)
+    except DefinitionError:
+        return Definition()
+
+
+def _put(d: Definition) -> None:
+    """Make `d` the working definition and the widgets' values (call before drawing them, or in a callback)."""
+    st.session_state[STATE] = d.to_dict()
+    for name, key in KEYS.items():
+        value = getattr(d, name)
+        st.session_state[key] = list(value) if name == "codes" else value
+    st.session_state[NAME_KEY] = d.name
+
+
+def _from_widgets() -> tuple[Definition | None, list[str]]:
+    codes, bad = cluster.clean_codes(st.session_state.get(KEYS["codes"], []))
+    if not codes:
+        return None, bad
+    values = {name: st.session_state[key] for name, key in KEYS.items() if name != "codes"}
+    d = Definition(name=(st.session_state.get(NAME_KEY) or T.CLUSTER_DEFAULT_NAME).strip() or T.CLUSTER_DEFAULT_NAME,
+                   codes=codes, lq_threshold=float(values["lq_threshold"]),
+                   min_enterprises=int(values["min_enterprises"]), min_employees=int(values["min_employees"]),
+                   anchor_large=bool(values["anchor_large"]), anchor_top_n=int(values["anchor_top_n"]),
+                   min_participants=int(values["min_participants"]), years_back=int(values["years_back"]))
+    return d, bad
+
+
+def _on_save(data_dir: Path) -> None:
+    d, _ = _from_widgets()
+    if d is None:
+        st.session_state[MESSAGE] = ("warning", T.CLUSTER_NO_CODES)
+        return
+    try:
+        path = cluster.save(data_dir, d, st.session_state.get(NAME_KEY, ""))
+    except DefinitionError as exc:
+        st.session_state[MESSAGE] = ("warning", fmt.md_format(T.CLUSTER_SAVE_FAILED, error=exc))
+        return
+    except OSError as exc:
+        st.session_state[MESSAGE] = ("warning", fmt.md_format(T.CLUSTER_SAVE_FAILED, error=exc.strerror or exc))
+        return
+    st.session_state[NAME_KEY] = path.stem
+    st.session_state[SAVED_KEY] = path.stem
+    st.session_state[MESSAGE] = ("success", fmt.md_format(T.CLUSTER_SAVED_OK, name=path.stem, file=path.name))
+
+
+def _on_load(data_dir: Path) -> None:
+    name = st.session_state.get(SAVED_KEY)
+    found, _ = cluster.saved(data_dir)
+    if name in found:
+        _put(found[name])
+        st.session_state[MESSAGE] = ("success", fmt.md_format(T.CLUSTER_LOADED_OK, name=name))
+
+
+def _on_reset() -> None:
+    _put(Definition())
+
+
+def _code_label(options: pd.DataFrame):
+    names = dict(zip(options["code"], options["name"]))
+    counts = dict(zip(options["code"], options["enterprises"]))
+
+    def label(code: str) -> str:
+        name = names.get(code)
+        if name:
+            return f"{code} {name}" if len(name) <= 34 else f"{code} {name[:33].rstrip()}…"
+        if code in counts:
+            return T.CLUSTER_CODE_CLASS.format(code=code, n=fmt.number(counts[code]))
+        return code
+    return label
+
+
+def definition_panel(data_dir: Path, options: pd.DataFrame) -> tuple[Definition | None, str]:
+    """Draw the definition widgets, save / load; return the working definition (None without codes)
+    and the LQ basis chosen (employment or output)."""
+    if STATE not in st.session_state:
+        _put(Definition())
+    current = working()
+    for name, key in KEYS.items():               # widgets dropped when another page ran: refill them
+        if key not in st.session_state:
+            value = getattr(current, name)
+            st.session_state[key] = list(value) if name == "codes" else value
+    if NAME_KEY not in st.session_state:
+        st.session_state[NAME_KEY] = current.name
+    if BASIS_KEY not in st.session_state:
+        st.session_state[BASIS_KEY] = "employment"
+
+    found, errors = cluster.saved(data_dir)
+    code_options = list(dict.fromkeys(list(options["code"]) + list(st.session_state[KEYS["codes"]])))
+    with st.container(border=True):
+        st.subheader(T.CLUSTER_DEF_HEADER)
+        st.multiselect(T.CLUSTER_CODES, code_options, key=KEYS["codes"], help=T.CLUSTER_CODES_HELP,
+                       accept_new_options=True, format_func=_code_label(options), placeholder=T.CLUSTER_NO_CODES)
+        c = st.columns(4)
+        c[0].number_input(T.CLUSTER_LQ, min_value=0.05, max_value=20.0, step=0.05, format="%.2f",
+                          key=KEYS["lq_threshold"], help=T.CLUSTER_LQ_HELP)
+        c[1].number_input(T.CLUSTER_YEARS, min_value=1, max_value=20, step=1, key=KEYS["years_back"],
+                          help=T.CLUSTER_YEARS_HELP)
+        c[2].number_input(T.CLUSTER_MIN_PART, min_value=1, max_value=100_000, step=1, key=KEYS["min_participants"],
+                          help=T.CLUSTER_MIN_PART_HELP)
+        c[3].radio(T.CLUSTER_BASIS, list(T.CLUSTER_BASIS_OPTIONS), key=BASIS_KEY,
+                   format_func=T.CLUSTER_BASIS_OPTIONS.get)
+        c = st.columns(4, vertical_alignment="bottom")
+        c[0].number_input(T.CLUSTER_MIN_ENT, min_value=1, max_value=10_000, step=1, key=KEYS["min_enterprises"],
+                          help=T.CLUSTER_MIN_ENT_HELP)
+        c[1].number_input(T.CLUSTER_MIN_EMP, min_value=0, max_value=10_000_000, step=50, key=KEYS["min_employees"],
+                          help=T.CLUSTER_MIN_EMP_HELP)
+        c[2].number_input(T.CLUSTER_ANCHOR_TOP_LABEL, min_value=0, max_value=10_000, step=1,
+                          key=KEYS["anchor_top_n"], help=T.CLUSTER_ANCHOR_TOP_HELP)
+        c[3].checkbox(T.CLUSTER_ANCHOR_LARGE_LABEL, key=KEYS["anchor_large"])
+        c = st.columns([2.2, 1, 2.2, 1, 1.3], vertical_alignment="bottom")
+        c[0].text_input(T.CLUSTER_NAME, key=NAME_KEY, help=T.CLUSTER_NAME_HELP, max_chars=cluster.NAME_MAX)
+        c[1].button(T.CLUSTER_SAVE, on_click=_on_save, args=(data_dir,), icon=":material/save:", key="cl_save")
+        if found:
+            c[2].selectbox(T.CLUSTER_SAVED_LIST, list(found), key=SAVED_KEY)
+            c[3].button(T.CLUSTER_LOAD, on_click=_on_load, args=(data_dir,), key="cl_load")
+        else:
+            c[2].caption(T.CLUSTER_NONE_SAVED)
+        c[4].button(T.CLUSTER_RESET, on_click=_on_reset, key="cl_reset")
+        message = st.session_state.pop(MESSAGE, None)
+        if message:
+            (st.success if message[0] == "success" else st.warning)(message[1])
+        for error in errors:
+            st.warning(fmt.md_format(T.CLUSTER_BROKEN_FILE, error=error), icon=":material/report:")
+
+    d, bad = _from_widgets()
+    if bad:
+        st.warning(fmt.md_format(T.CLUSTER_BAD_CODES, codes=cluster.quoted(bad)))
+    if d is None:
+        st.warning(T.CLUSTER_NO_CODES)
+        return None, st.session_state[BASIS_KEY]
+    st.session_state[STATE] = d.to_dict()
+    st.markdown(describe(d))
+    return d, st.session_state[BASIS_KEY]
+
+
+def describe(d: Definition) -> str:
+    """The working definition in one line of Markdown (its name and codes escaped)."""
+    anchors = [T.CLUSTER_DEF_ANCHORS_LARGE] if d.anchor_large else []
+    if d.anchor_top_n:
+        anchors.append(T.CLUSTER_DEF_ANCHORS_TOP.format(n=d.anchor_top_n))
+    return fmt.md_format(
+        T.CLUSTER_DEF_NOW, name=d.name, codes=", ".join(d.codes), lq=fmt.number(d.lq_threshold, 2),
+        ent=fmt.number(d.min_enterprises), emp=fmt.number(d.min_employees),
+        anchors=" или ".join(anchors) or T.CLUSTER_DEF_ANCHORS_NONE, part=fmt.number(d.min_participants),
+        years=d.years_back)
+
+
+# --- Tables ---------------------------------------------------------------------------------------
+
+def members_table(members: pd.DataFrame) -> None:
+    if members.empty:
+        st.info(T.CLUSTER_NO_MEMBERS)
+        return
+    shown = members.sort_values(["anchor", "shipped_rub"], ascending=[False, False], na_position="last")
+    if len(shown) > MEMBERS_SHOWN:      # pandas Styler (Russian number formats) is bounded; the download has all
+        st.caption(T.CLUSTER_MEMBERS_CUT.format(shown=fmt.number(MEMBERS_SHOWN), total=fmt.number(len(shown))))
+        shown = shown.head(MEMBERS_SHOWN)
+    shown = shown.assign(size=shown["size"].map(T.CLUSTER_SIZE_LABELS).fillna("—"))
+    cols = ["name", "anchor_reason", "municipality", "okved", "size", "shipped_rub", "growth", "employees",
+            "productivity_rub", "export_share", "support_rub"]
+    shown = shown[cols].rename(columns=T.CLUSTER_COL)
+    c = T.CLUSTER_COL
+    formats = {c["shipped_rub"]: lambda x: fmt.number(x / 1e6, 1), c["support_rub"]: lambda x: fmt.number(x / 1e6, 1),
+               c["productivity_rub"]: lambda x: fmt.number(x / 1e6, 2), c["employees"]: lambda x: fmt.number(x, 0),
+               c["growth"]: lambda x: fmt.percent(x, signed=True), c["export_share"]: lambda x: fmt.percent(x)}
+    styler = shown.style.format(formats, na_rep="—")
+    config = {c["name"]: st.column_config.TextColumn(width="medium", pinned=True),   # stays when scrolled sideways
+              c["anchor_reason"]: st.column_config.TextColumn(width="medium"),
+              c["okved"]: st.column_config.TextColumn(width="small"),
+              c["size"]: st.column_config.TextColumn(width="small")}
+    st.dataframe(styler, hide_index=True, width="stretch", height=min(35 * len(shown) + 38, 460), key="cl_members",
+                 column_config=config, placeholder="—")
+
+
+_RESULT_STYLE = {T.CLUSTER_REQ_PASS: "background-color: #e3f4e8; color: #1e6b37",
+                 T.CLUSTER_REQ_FAIL: "background-color: #fbe5e1; color: #a3271a",
+                 T.CLUSTER_REQ_UNKNOWN: "background-color: #eef0f3; color: #4a5563"}
+
+
+def requirements_table(req: pd.DataFrame) -> None:
+    shown = req[["requirement", "threshold", "value", "result"]].rename(columns=T.CLUSTER_REQ_COL)
+    styler = shown.style.map(lambda v: _RESULT_STYLE.get(v, ""), subset=[T.CLUSTER_REQ_COL["result"]])
+    st.table(styler, hide_index=True)
+
+
+def trend_table(trend: pd.DataFrame) -> None:
+    """The numbers behind the cluster-against-the-rest charts, newest period first."""
+    from kuban.app.charts import window_label
+    if trend.empty:
+        return
+    c = T.CLUSTER_VS_COL
+    shown = trend.assign(window=[window_label(a, b) for a, b in zip(trend["window_from"], trend["window_to"])])
+    shown = shown.iloc[::-1][list(c)].rename(columns=c)
+    money = lambda x: fmt.number(x / 1e6, 1)  # noqa: E731
+    formats = {c["c_shipped_rub"]: money, c["c_productivity_rub"]: lambda x: fmt.number(x / 1e6, 2),
+               c["r_productivity_rub"]: lambda x: fmt.number(x / 1e6, 2)}
+    formats.update({c[k]: (lambda x: fmt.percent(x)) for k in ("share_shipped", "share_employees", "share_support")})
+    formats.update({c[k]: (lambda x: fmt.percent(x, signed=True)) for k in ("c_growth", "r_growth")})
+    st.dataframe(shown.style.format(formats, na_rep="—"), hide_index=True, width="stretch", key="cl_trend",
+                 placeholder="—", column_config={c["window"]: st.column_config.TextColumn(pinned=True)})
+
+
+def compare_choice(found: dict[str, Definition]) -> tuple[Definition, Definition] | None:
+    """Two selectboxes of saved definitions; None (with a hint) while fewer than two are saved."""
+    if len(found) < 2:
+        st.info(T.CLUSTER_COMPARE_NEED_TWO)
+        return None
+    names = list(found)
+    c = st.columns(2)
+    a = c[0].selectbox(T.CLUSTER_COMPARE_A, names, index=0, key=COMPARE_KEYS[0])
+    b = c[1].selectbox(T.CLUSTER_COMPARE_B, names, index=1, key=COMPARE_KEYS[1])
+    return found[a], found[b]

@@ -1,0 +1,349 @@
+"""Streamlit pieces every page shares: the data source, the sidebar filters,
+headers and notices, metrics, tables and download buttons.
+
+Pages stay thin: they read `filters()`, call `run()`, pass frames to
+`kuban.app.charts`, and lay out the result with these helpers.
+
+Text from data reaches Markdown (captions, notices, st.table, labels, help) only through `fmt.md()` /
+`fmt.md_format()` and the helpers here (`header`, `text_table`, the URL notices); st.dataframe and the
+options of selectboxes and multiselects show text as text already.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from kuban import paths
+from kuban import texts as T
+from kuban.app import charts, export, fmt, routes
+from kuban.model import queries
+from kuban.model.db import Database, DataSource
+from kuban.model.filters import Filters, default_window, month_range
+
+PLOTLY_CONFIG = {"displaylogo": False, "locale": "ru", "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+@st.cache_resource(show_spinner=False)
+def _source(data_dir: str) -> DataSource:
+    return DataSource(data_dir)
+
+
+def database() -> Database:
+    """The current data version (reloaded when a file in the folder is added, changed or removed)."""
+    return _source(str(paths.data_dir())).get()
+
+
+def run(name: str, params: dict | None = None) -> pd.DataFrame:
+    return queries.run(database(), name, params or {})
+
+
+def run_later(name: str, params: dict | None = None):
+    """A thunk for a query that should run only if needed (a download click), on this run's data version."""
+    db = database()
+    return lambda: queries.run(db, name, params or {})
+
+
+# --- Filters ----------------------------------------------------------------------
+
+def _month_key(d: date) -> str:
+    return d.strftime("%Y-%m")
+
+
+URL_SHOWN = 5            # values of one filter named in the notice about the URL; «и ещё N» for the rest
+URL_VALUE_CHARS = 60     # a value longer than this is cut in the notice
+
+
+def _url_filter(key: str, label: str, options: list, format_func, multi: bool) -> str | None:
+    """Check the URL's values of one filter before its widget reads them (first run of a session only).
+
+    Streamlit takes a bound widget's value from the URL in its displayed form (`format_func`: «декабрь
+    2025», «28 Производство машин…») and drops what it does not know without a word (and a selectbox
+    takes only one). Returns the notice item (Russian, Markdown-safe) naming the values it will drop, or
+    None. (Taking short forms such as `okved=28` was tried: Streamlit then clears them from the URL and
+    refuses to write the parameter of a bound widget, so the address would stop saying what is shown.)
+    """
+    if key in st.session_state:
+        return None
+    try:
+        values = st.query_params.get_all(key)
+    except Exception:   # noqa: BLE001 - a URL Streamlit cannot parse gives no values, not a crash
+        return None
+    if not values:
+        return None
+    shown = {str(format_func(o)) for o in options}
+    good = [v for v in values if v in shown]
+    bad = list(dict.fromkeys(v for v in values if v and v not in shown))
+    if not multi and len(good) > 1:
+        bad += [v for v in dict.fromkeys(good[1:]) if v != good[0]]
+    if not bad:
+        return None
+    cut = [v if len(v) <= URL_VALUE_CHARS else v[:URL_VALUE_CHARS - 1] + "…" for v in bad[:URL_SHOWN]]
+    text = ", ".join(f"«{fmt.md(v)}»" for v in cut)
+    if len(bad) > URL_SHOWN:
+        text += " " + fmt.md_format(T.MORE_ITEMS, n=len(bad) - URL_SHOWN)
+    return T.URL_FILTER_ITEM.format(filter=fmt.md(label), values=text)
+
+
+def sidebar_filters() -> Filters | None:
+    """Draw the shared filters (kept in the URL) and return their value; None if there is no monthly data.
+
+    Values in the URL that are not options (a municipality or a month not in the data, `to=garbage`) are
+    dropped, and a notice above the page names them."""
+    munis = run("municipality_list")
+    divisions = run("division_list")
+    bounds = run("period_bounds").iloc[0]
+    name_to_oktmo = dict(zip(munis["name"], munis["oktmo"]))
+    division_names = dict(zip(divisions["division"], divisions["name"]))
+    muni_options, div_options = list(munis["name"]), list(divisions["division"])
+    div_label = lambda d: f"{d} {division_names.get(d) or ''}".strip()  # noqa: E731
+    has_months = not pd.isna(bounds["last_period"])
+    if has_months:
+        first, last = bounds["first_period"].date(), bounds["last_period"].date()
+        months = [_month_key(m) for m in month_range(first, last)][::-1]   # newest first
+        d_from, d_to = default_window(last, first)
+    else:
+        months = []
+    label = lambda k: fmt.month(pd.Timestamp(k + "-01"))  # noqa: E731
+    dropped = [_url_filter("mo", T.FILTER_MUNIS, muni_options, str, multi=True),
+               _url_filter("okved", T.FILTER_DIVISIONS, div_options, div_label, multi=True),
+               _url_filter("from", T.FILTER_FROM, months, label, multi=False),
+               _url_filter("to", T.FILTER_TO, months, label, multi=False)]
+    dropped = [d for d in dropped if d]
+
+    with st.sidebar:
+        st.header(T.FILTERS_HEADER)
+        chosen = st.multiselect(T.FILTER_MUNIS, muni_options, key="mo", bind="query-params", select_all=False,
+                                placeholder=T.FILTER_MUNIS_PLACEHOLDER, help=T.FILTER_MUNIS_HELP)
+        chosen_div = st.multiselect(
+            T.FILTER_DIVISIONS, div_options, key="okved", bind="query-params", select_all=False,
+            placeholder=T.FILTER_DIVISIONS_PLACEHOLDER, format_func=div_label)
+        if not has_months:
+            st.info(T.NO_DATA_YET)
+    if dropped:
+        st.warning(T.URL_FILTERS_DROPPED.format(items="; ".join(dropped)), icon=":material/link_off:")
+    if not has_months:
+        return None
+    with st.sidebar:
+        k_from = st.selectbox(T.FILTER_FROM, months, index=months.index(_month_key(d_from)), key="from",
+                              bind="query-params", format_func=label, placeholder=T.CHOOSE)
+        k_to = st.selectbox(T.FILTER_TO, months, index=months.index(_month_key(d_to)), key="to",
+                            bind="query-params", format_func=label, placeholder=T.CHOOSE)
+        if k_from > k_to:
+            st.warning(T.FILTER_PERIOD_SWAPPED)
+            k_from, k_to = k_to, k_from
+    to_date = lambda k: date(int(k[:4]), int(k[5:7]), 1)  # noqa: E731
+    return Filters(
+        munis=tuple(name_to_oktmo[n] for n in chosen if n in name_to_oktmo),
+        muni_names=tuple(chosen),
+        divisions=tuple(chosen_div),
+        date_from=to_date(k_from),
+        date_to=to_date(k_to),
+    )
+
+
+def ensure_frame() -> None:
+    """Make sure this page runs inside dashboard.py (sidebar filters, notices), not on its own.
+
+    The one workaround for Streamlit's legacy multipage mode: Streamlit 1.67 still auto-discovers a
+    `pages/` folder beside the entry script until some session calls st.navigation, so a server's
+    very first request for /shipments, and every AppTest run, executes pages/shipments.py alone.
+    Leaving legacy mode and rerunning routes the request through dashboard.py's st.navigation to the
+    same page (the URL paths equal the file stems). tests/test_urls.py fails the day Streamlit stops
+    doing this, so the workaround can go.
+    """
+    if leave_legacy_pages_mode():
+        st.rerun()
+
+
+def leave_legacy_pages_mode() -> bool:
+    """Switch Streamlit's legacy `pages/` mode off for this process; True if it was on.
+
+    `python -m kuban serve` calls it before the server starts, so even a server's first visitor
+    never meets that mode (a mistyped path would get Streamlit's English dialog there)."""
+    from streamlit.runtime.pages_manager import PagesManager
+    was_on = bool(PagesManager.uses_pages_directory)
+    PagesManager.uses_pages_directory = False
+    return was_on
+
+
+def filters() -> Filters | None:
+    ensure_frame()
+    return st.session_state.get("_filters")
+
+
+# --- URL paths ----------------------------------------------------------------
+
+def route(pages: list[routes.Page]) -> str | None:
+    """Let any URL path open a page: call before st.navigation. Returns a notice (Markdown-safe) or None.
+
+    How Streamlit 1.67 finds the page of a run: a rerun inside a session names the page by its hash;
+    a fresh page load (a bookmark, a link, a typed address) names it by the URL path, which
+    st.navigation compares exactly with each page's url_path, the default page's counting as empty.
+    No match: it runs the default page and sends `page_not_found`, which the browser shows as an
+    English «Page not found» dialog, even for /overview, the default page's own path. Here the
+    requested path is resolved first (kuban.app.routes.resolve: case, `.py`, old folders, Russian titles,
+    the closest page to a typo) and the run's intent is set to that page, so st.navigation finds it.
+    The browser's address then becomes the page's own (Streamlit rewrites it to the page it ran).
+    Uses Streamlit's PagesManager (`intended_page_*`, `set_script_intent`); should that change, the
+    guard below leaves Streamlit's own behaviour in place (tests/test_urls.py notices).
+    """
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+        ctx = get_script_run_ctx()
+        manager = ctx.pages_manager
+        requested, requested_hash = manager.intended_page_name, manager.intended_page_script_hash
+    except Exception:   # noqa: BLE001 - no script context (bare mode) or another Streamlit
+        return None
+    if requested_hash or not requested:
+        return None
+    found = routes.resolve(requested, pages)
+    if found.how == routes.EXACT:
+        return None
+    try:
+        manager.set_script_intent("", "" if found.page.default else found.page.url_path)
+    except Exception:   # noqa: BLE001
+        return None
+    path = requested if len(requested) <= 80 else requested[:79] + "…"
+    if found.how == routes.GUESS:
+        return fmt.md_format(T.ROUTE_GUESS, path=path, page=found.page.title)
+    if found.how == routes.UNKNOWN:
+        return fmt.md_format(T.ROUTE_UNKNOWN, path=path, page=found.page.title)
+    return None
+
+
+# --- Notices ------------------------------------------------------------------
+
+def notices(db: Database) -> None:
+    """Demo marker and load problems: shown on every page."""
+    if db.is_demo:
+        st.info(T.DEMO_BANNER, icon=":material/science:")
+    refused = db.result.refused_count
+    if refused:
+        st.warning(fmt.md_format(T.LOAD_NOTICE, refused=fmt.number(refused)), icon=":material/report:")
+    if _source(str(paths.data_dir())).loading:
+        st.info(T.DATA_RELOADING, icon=":material/hourglass_top:")
+    if db.load_error:
+        st.warning(fmt.md_format(T.DATA_RELOAD_FAILED, error=db.load_error), icon=":material/report:")
+
+
+def header(title: str, f: Filters | None) -> None:
+    """The page title and, under it, what the filters choose (municipality names are data: escaped)."""
+    st.title(title)
+    if f is not None:
+        st.caption(fmt.md(fmt.describe(f)))
+
+
+# --- Metrics, charts, tables ---------------------------------------------------
+
+def metric(col, label: str, value: str, current=None, previous=None, help: str | None = None) -> None:
+    ch = fmt.change(current, previous)
+    delta = fmt.percent(ch, signed=True) if ch is not None else None
+    tip = " ".join(t for t in (help, T.KPI_HELP_DELTA if delta else None) if t) or None
+    col.metric(label, value, delta=delta, help=tip, border=True)
+
+
+def chart(fig, key: str | None = None, **kwargs):
+    return st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, **kwargs)
+
+
+MUNI_KEY = "mo"   # the sidebar municipality filter (also the URL parameter)
+
+
+def _on_map_click(chart_key: str) -> None:
+    """A click on a municipality chooses it as the filter; a click on the only chosen one clears it.
+
+    The point carries the OKTMO code (kuban.app.charts.municipality_map), not the shown (escaped) name."""
+    points = st.session_state[chart_key].selection.get("points", [])
+    if not points:
+        return
+    munis = run("municipality_list")
+    name = dict(zip(munis["oktmo"], munis["name"])).get(points[0]["customdata"][0])
+    if name is None:
+        return
+    current = st.session_state.get(MUNI_KEY) or []
+    st.session_state[MUNI_KEY] = [] if current == [name] else [name]
+
+
+def municipality_map(frame: pd.DataFrame, value: str, title: str, value_label: str, key: str,
+                     money: bool = True, unit: str | None = None) -> None:
+    """The map of all 44 municipalities coloured by `value` of `frame` (by oktmo); clickable.
+
+    `unit`: the unit of a value that is not money (default: `value_label`)."""
+    munis = run("municipality_list").rename(columns={"name": "municipality"})
+    data = munis.merge(frame[["oktmo", value]].dropna(subset=["oktmo"]), on="oktmo", how="left")
+    f = filters()
+    fig = charts.municipality_map(data, value, title, value_label, money=money, boundaries=database().boundaries,
+                                  selected=f.munis if f else (), unit=unit)
+    st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, on_select=lambda: _on_map_click(key),
+                    selection_mode="points")
+    st.caption(T.MAP_HINT)
+
+
+def money_table(frame: pd.DataFrame, money_cols=(), share_cols=(), growth_cols=(), height: int | None = None,
+                number_cols: dict[str, int] | None = None, thousand_cols=(), date_cols=()) -> None:
+    """A table with Russian headers and Russian-formatted numbers («—» where there is no value).
+
+    money_cols in millions (1 decimal), thousand_cols in thousands (no decimals), number_cols
+    {column: decimals} as they are, date_cols as dd.mm.yyyy.
+    """
+    shown = frame.copy()
+    for c in money_cols:
+        shown[c] = shown[c].map(lambda x: fmt.number(x / 1e6, 1))
+    for c in thousand_cols:
+        shown[c] = shown[c].map(lambda x: fmt.number(x / 1e3, 0))
+    for c, d in (number_cols or {}).items():
+        shown[c] = shown[c].map(lambda x, d=d: fmt.number(x, d))
+    for c in date_cols:
+        shown[c] = shown[c].map(fmt.date_ru)
+    for c in share_cols:
+        shown[c] = shown[c].map(fmt.percent)
+    for c in growth_cols:
+        shown[c] = shown[c].map(lambda x: fmt.percent(x, signed=True))
+    config = {T.COL.get(c, c): st.column_config.TextColumn(alignment="right")
+              for c in (*money_cols, *share_cols, *growth_cols, *thousand_cols, *(number_cols or {}))}
+    st.dataframe(shown.rename(columns=T.COL), hide_index=True, width="stretch", height=height or "auto",
+                 column_config=config)
+
+
+def text_table(frame: pd.DataFrame) -> None:
+    """st.table of text, headers included, shown as written (st.table renders Markdown in every cell)."""
+    shown = frame.map(fmt.md)
+    shown.columns = [fmt.md(c) for c in frame.columns]
+    st.table(shown, hide_index=True)
+
+
+def wide_columns(*labels: str) -> dict:
+    """Column settings that give the named (Russian-labelled) columns the room they need."""
+    return {label: st.column_config.TextColumn(width="large") for label in labels}
+
+
+# --- Downloads ----------------------------------------------------------------
+
+def downloads(items: list[tuple[str, str, object]], f: Filters | None) -> None:
+    """For each (label, file stem, frame or query thunk): the CSV for Excel and the plain CSV, filtered as shown.
+
+    A thunk (a function returning the frame) runs only when a button is clicked, so pages
+    whose downloads hold every row (millions at scale) do not query them on every rerun.
+    """
+    st.subheader(T.DOWNLOADS)
+    label = fmt.file_label(f) if f else T.FILE_ALL
+    for title, stem, source in items:
+        rows = None if callable(source) else source
+
+        def build(form, rows=rows, source=source):
+            frame = rows if rows is not None else source()
+            return export.to_excel_csv(frame) if form == "excel" else export.to_plain_csv(frame)
+
+        c0, c1, c2 = st.columns([3, 1.3, 1.3], vertical_alignment="center")
+        c0.markdown(fmt.md_format(T.DOWNLOAD_ROWS, label=title, rows=fmt.number(len(rows)),
+                                  word=fmt.plural(len(rows), *T.ROW_WORDS)) if rows is not None else fmt.md(title))
+        c1.download_button(T.DOWNLOAD_EXCEL, data=lambda b=build: b("excel"),
+                           file_name=export.file_name(stem, label, "excel"), mime="text/csv",
+                           help=T.DOWNLOAD_EXCEL_HELP, on_click="ignore", key=f"dl-x-{stem}",
+                           icon=":material/download:")
+        c2.download_button(T.DOWNLOAD_PLAIN, data=lambda b=build: b("plain"),
+                           file_name=export.file_name(stem, label, "utf8"), mime="text/csv",
+                           help=T.DOWNLOAD_PLAIN_HELP, on_click="ignore", key=f"dl-p-{stem}",
+                           icon=":material/download:")

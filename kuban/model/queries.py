@@ -1,0 +1,155 @@
+"""The query layer: named SQL files in queries/, run with bound parameters, cached.
+
+Every `queries/NAME.sql` holds one statement and a header:
+
+    -- Answers: what the statement answers.
+    -- Params:
+    --   $name TYPE  meaning
+    -- Returns: column TYPE, column TYPE, ...
+
+`run(db, NAME, params)` binds exactly the parameters the statement uses
+(others in `params` are ignored, so pages can pass all filters), runs it on a
+fresh cursor of the shared connection, and caches the result by query,
+parameters and data fingerprint, within a memory bound.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+import duckdb
+import pandas as pd
+
+from kuban import paths
+
+CACHE_BYTES = 256 * 1024 * 1024
+_PARAM_LINE = re.compile(r"^--\s+\$(\w+)\s+(\S+)")
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    sql: str
+    params: tuple[str, ...]          # named parameters the statement uses
+    declared: dict[str, str]         # parameters the header declares -> type
+    answers: str
+    returns: str
+
+
+def parse_header(text: str) -> tuple[str, dict[str, str], str]:
+    answers, returns, declared = "", "", {}
+    section = None
+    for line in text.splitlines():
+        if not line.startswith("--"):
+            break
+        body = line[2:].strip()
+        if body.startswith("Answers:"):
+            answers, section = body[len("Answers:"):].strip(), "answers"
+        elif body.startswith("Params:"):
+            section = "params"
+        elif body.startswith("Returns:"):
+            returns, section = body[len("Returns:"):].strip(), "returns"
+        elif section == "params" and (m := _PARAM_LINE.match(line)):
+            declared[m.group(1)] = m.group(2)
+        elif section == "answers" and body:
+            answers += " " + body
+        elif section == "returns" and body:
+            returns += " " + body
+    return answers, declared, returns
+
+
+@lru_cache(maxsize=None)
+def load(name: str) -> Query:
+    path = paths.QUERIES / f"{name}.sql"
+    text = path.read_text(encoding="utf-8")
+    statements = duckdb.extract_statements(text)
+    if len(statements) != 1:
+        raise ValueError(f"{path.name}: expected one statement, found {len(statements)}")
+    answers, declared, returns = parse_header(text)
+    return Query(name, text, tuple(sorted(statements[0].named_parameters)), declared, answers, returns)
+
+
+def names() -> list[str]:
+    return sorted(p.stem for p in paths.QUERIES.glob("*.sql"))
+
+
+class ResultCache:
+    """LRU of DataFrames bounded by their total memory."""
+
+    def __init__(self, max_bytes: int = CACHE_BYTES):
+        self.max_bytes = max_bytes
+        self._items: OrderedDict = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key):
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return item[0]
+
+    def put(self, key, frame: pd.DataFrame) -> None:
+        size = int(frame.memory_usage(deep=True).sum())
+        if size > self.max_bytes // 4:
+            return  # too big to be worth keeping
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = (frame, size)
+            self._bytes += size
+            while self._bytes > self.max_bytes and self._items:
+                _, (_, s) = self._items.popitem(last=False)
+                self._bytes -= s
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+
+CACHE = ResultCache()
+
+
+def _freeze(value):
+    if isinstance(value, (list, tuple, set)):
+        return tuple(_freeze(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    return value
+
+
+def bind(query: Query, params: dict) -> dict:
+    missing = [p for p in query.params if p not in params]
+    if missing:
+        raise KeyError(f"{query.name}.sql needs parameters {missing}")
+    return {p: (list(params[p]) if isinstance(params[p], tuple) else params[p]) for p in query.params}
+
+
+def run(db, name: str, params: dict | None = None) -> pd.DataFrame:
+    """Run queries/NAME.sql on `db` (a kuban.model.db.Database). The result must not be modified in place."""
+    query = load(name)
+    bound = bind(query, params or {})
+    key = (name, _freeze(bound), db.fingerprint)
+    cached = CACHE.get(key)
+    if cached is not None:
+        return cached
+    cur = db.cursor()
+    try:
+        frame = cur.execute(query.sql, bound).df()
+    finally:
+        cur.close()
+    CACHE.put(key, frame)
+    return frame
+
+
+def first_of_month(d: date) -> date:
+    return date(d.year, d.month, 1)

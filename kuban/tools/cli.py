@@ -1,0 +1,174 @@
+"""Command line: `python -m kuban check | sql | demo` (see --help)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from kuban import paths
+from kuban import texts as T
+from kuban.data.ingest import display_name
+from kuban.data.readers import short_error
+
+EXIT_OK, EXIT_REFUSED, EXIT_UNUSABLE, EXIT_FAILED = 0, 1, 2, 3
+
+
+class CommandFailed(Exception):
+    """A failure to report in one line (Russian) with exit code 3."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments: one Russian line and exit 3 (2 means "the data folder cannot be used")."""
+
+    def error(self, message: str):
+        raise CommandFailed(T.CLI_BAD_ARGUMENTS.format(error=message, prog=self.prog))
+
+
+def _count(minimum: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(T.CLI_NOT_INTEGER.format(value=text)) from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(T.CLI_AT_LEAST.format(value=text, minimum=minimum))
+        return value
+    return parse
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m kuban", description="Kuban industry dashboard: data tools.")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("serve", help="start the dashboard (options after `serve` go to `streamlit run`)")
+
+    c = sub.add_parser("check", help="load a data folder and report every problem",
+                       description="Load the data folder and report. Exit 0: every file and row loaded "
+                                   "(warnings allowed); 1: a row or file was refused; 2: the folder cannot be used.")
+    c.add_argument("--data-dir", type=Path, default=None, help="data folder (default: $KUBAN_DATA_DIR or data/)")
+    c.add_argument("--json", action="store_true", help="print one JSON object: tables and problems")
+
+    s = sub.add_parser("sql", help="run one read-only SQL query over the loaded tables, print CSV",
+                       description="Tables: municipalities, okved_divisions, enterprises, production, shipments, "
+                                   "loans, subsidies, load_files, load_problems.")
+    s.add_argument("query", help='e.g. "SELECT oktmo, sum(shipped_rub) FROM shipments GROUP BY 1"')
+    s.add_argument("--data-dir", type=Path, default=None)
+
+    d = sub.add_parser("demo", help="write the deterministic synthetic demo data set")
+    d.add_argument("--out", type=Path, required=True, help="folder to write (created if missing)")
+    d.add_argument("--enterprises", type=_count(1), default=400, help="number of enterprises (default 400)")
+    d.add_argument("--seed", type=_count(0), default=2026, help="random seed (default 2026)")
+    return p
+
+
+def _load(data_dir: Path | None):
+    from kuban.data.ingest import load_folder
+    return load_folder(data_dir or paths.data_dir())
+
+
+def problem_records(problems) -> list[dict]:
+    """The load report as plain records (None for an empty line or column): `check` prints these."""
+    out = []
+    for r in problems.to_dict("records"):
+        line = r["line"]
+        out.append({"table": r["table"] if isinstance(r["table"], str) else None,
+                    "file": r["file"] if isinstance(r["file"], str) else None,
+                    "line": None if line is None or pd.isna(line) else int(line),
+                    "column": r["column"] if isinstance(r["column"], str) else None,
+                    "kind": r["kind"], "reason": r["reason"]})
+    return out
+
+
+def cmd_check(args) -> int:
+    folder = Path(args.data_dir or paths.data_dir())
+    if not folder.is_dir():
+        print(T.CLI_NO_FOLDER.format(folder=folder), file=sys.stderr)
+        return EXIT_UNUSABLE
+    try:
+        result = _load(folder)
+    except OSError as exc:
+        print(T.CLI_FOLDER_UNREADABLE.format(error=short_error(exc)), file=sys.stderr)
+        return EXIT_UNUSABLE
+    records = problem_records(result.problems)
+    if args.json:
+        json.dump({"tables": result.problem_counts(), "problems": records}, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        print(T.CLI_FOLDER.format(folder=display_name(str(result.data_dir))))
+        for name, c in result.problem_counts().items():
+            print(T.CLI_TABLE_LINE.format(name=name, **c))
+        for r in records:
+            where = (r["file"] or "") + (f":{r['line']}" if r["line"] is not None else "")
+            col = f" [{r['column']}]" if r["column"] else ""
+            print(f"{T.KIND_LABELS.get(r['kind'], r['kind'])}: {where}{col}: {r['reason']}")
+    return EXIT_REFUSED if result.refused_count else EXIT_OK
+
+
+def cmd_sql(args) -> int:
+    from kuban.model.db import Database
+    statements = duckdb.extract_statements(args.query)
+    if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+        print(T.CLI_ONE_SELECT, file=sys.stderr)
+        return EXIT_UNUSABLE
+    folder = args.data_dir or paths.data_dir()
+    if not Path(folder).is_dir():
+        print(T.CLI_NO_FOLDER.format(folder=folder), file=sys.stderr)
+        return EXIT_UNUSABLE
+    db = Database(_load(folder))
+    # Only the loaded tables: no reading or writing of other files from a query.
+    db.con.execute("SET enable_external_access = false")
+    db.con.execute("SET lock_configuration = true")
+    try:
+        frame = db.cursor().execute(args.query).df()
+    except duckdb.Error as exc:
+        print(T.CLI_QUERY_ERROR.format(error=short_error(exc)), file=sys.stderr)
+        return EXIT_UNUSABLE
+    frame.to_csv(sys.stdout, index=False)
+    return EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    from kuban.tools.demo import DemoTooSmall, generate
+    try:
+        generate(args.out, enterprises=args.enterprises, seed=args.seed)
+    except DemoTooSmall as exc:
+        raise CommandFailed(T.CLI_DEMO_TOO_SMALL.format(needed=exc.needed)) from None
+    except OSError as exc:
+        raise CommandFailed(T.CLI_DEMO_WRITE_FAILED.format(folder=args.out, error=exc.strerror or short_error(exc))) \
+            from None
+    print(T.CLI_DEMO_WRITTEN.format(folder=args.out))
+    return EXIT_OK
+
+
+def serve(options: list[str]) -> int:
+    """`python -m kuban serve [streamlit run options]`: the dashboard, with Streamlit's legacy `pages/`
+    mode switched off before the first visitor (see kuban.app.ui.ensure_frame)."""
+    from streamlit.web import cli as streamlit_cli
+
+    from kuban.app.ui import leave_legacy_pages_mode
+    leave_legacy_pages_mode()
+    try:
+        streamlit_cli.main(["run", str(paths.ROOT / "dashboard.py"), *options], prog_name="streamlit")
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_FAILED
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a command; never a traceback: a failure is one line on stderr and exit code 3."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["serve"]:        # every other argument goes to `streamlit run` as it is
+        return serve(argv[1:])
+    try:
+        args = _parser().parse_args(argv)
+        return {"check": cmd_check, "sql": cmd_sql, "demo": cmd_demo}[args.command](args)
+    except CommandFailed as exc:
+        print(str(exc), file=sys.stderr)
+    except KeyboardInterrupt:
+        print(T.CLI_INTERRUPTED, file=sys.stderr)
+    except Exception as exc:  # noqa: BLE001 - the promise: one line, exit 3, never a traceback
+        print(T.CLI_CRASHED.format(type=type(exc).__name__, error=short_error(exc)), file=sys.stderr)
+    return EXIT_FAILED
