@@ -5,7 +5,6 @@ Templates use str.format fields. Identifiers stay English; values are Russian.
 from __future__ import annotations
 
 APP_TITLE = "Промышленность Кубани"
-APP_SUBTITLE = "Аналитическая панель департамента промышленной политики Краснодарского края"
 
 # --- Loading: reasons a row or a file is refused, superseded or warned about ---
 R = {
@@ -61,7 +60,7 @@ R = {
     "inn_format": "ИНН «{value}» должен состоять из 10 цифр (организация) или 12 цифр (ИП)",
     "inn_leading_zero": "ИНН «{value}» из {n} цифр — вероятно, при сохранении потерян ведущий ноль",
     "inn_checksum": "ИНН «{value}»: неверные контрольные цифры",
-    "okved_format": "код ОКВЭД «{value}» не в формате NN, NN.N, NN.NN или NN.NN.N",
+    "okved_format": "код ОКВЭД «{value}» не в формате NN, NN.N, NN.NN, NN.NN.N или NN.NN.NN",
     "oktmo_format": "код ОКТМО «{value}» должен состоять из 8 цифр",
     "size_unknown": "категория «{value}» не распознана (допустимо: микро, малое, среднее, крупное)",
     "municipality_unknown": "муниципальное образование «{value}» не распознано; ближайшие известные: {closest}",
@@ -120,7 +119,6 @@ FILTER_FROM = "С месяца"
 FILTER_TO = "По месяц"
 CHOOSE = "Выберите"
 FILTER_PERIOD_SWAPPED = "Начало периода позже конца — месяцы поменяны местами."
-FILTER_RESET = "Сбросить фильтры"
 NO_DATA_YET = "В папке данных пока нет помесячных данных об отгрузке или производстве. Как их добавить — на странице «Данные»."
 
 DEMO_BANNER = ("**Демонстрационные данные.** Предприятия с пометкой «Демо» вымышлены, цифры синтетические "
@@ -131,8 +129,6 @@ DATA_RELOAD_FAILED = ("Новую версию данных загрузить �
                       "Подробности — у администратора.")
 LOAD_NOTICE = ("При загрузке отклонено: {refused}. Остальные строки загружены. "
                "Причины — на странице «Данные».")
-LOAD_WARNINGS = "Загружено с предупреждениями: {warnings}. Подробности — на странице «Данные»."
-DATA_FOLDER = "Папка данных: `{path}`"
 
 DOWNLOADS = "Скачать данные"
 DOWNLOAD_EXCEL = "CSV для Excel"
@@ -144,7 +140,6 @@ ROW_WORDS = ("строка", "строки", "строк")
 
 MAP_HINT = "Щёлкните по кружку муниципального образования, чтобы выбрать его в фильтре; повторный щелчок снимает выбор."
 MAP_SHIPMENTS = "Карта: отгрузка по муниципальным образованиям"
-VS_YEAR_AGO = "к тем же месяцам год назад"
 YEAR_AGO = "Год назад"
 
 # --- Overview ---
@@ -351,7 +346,6 @@ CLUSTER_NO_MEMBERS = "Нет предприятий кластера с данн
 CLUSTER_MEMBERS_CUT = "Показаны {shown} из {total} участников (якорные и крупнейшие по отгрузке); полный список — в «Скачать данные»."
 CLUSTER_ANCHOR_LARGE = "крупное"
 CLUSTER_ANCHOR_TOP = "топ-{n} по отгрузке"
-CLUSTER_ANCHOR_YES = "да"
 CLUSTER_SIZE_LABELS = {"micro": "микро", "small": "малое", "medium": "среднее", "large": "крупное"}
 CLUSTER_COL = {
     "anchor_reason": "Якорное — почему", "name": "Предприятие", "inn": "ИНН", "municipality": "МО",
@@ -480,8 +474,6 @@ PAGE_PRODUCTION = "Производство"
 PAGE_LOANS = "Займы ФРП"
 PAGE_SUBSIDIES = "Субсидии"
 UNIT_PEOPLE = "чел."
-UNIT_THOUSAND_RUB = "тыс. ₽"
-NOT_STATED = "Не указано"
 
 # Production
 PRODUCTION_TITLE = "Производство и производительность труда"
@@ -494,7 +486,6 @@ PRODUCTION_NOTE = (
 KPI_HEADCOUNT = "Среднемесячная численность"
 KPI_PRODUCTIVITY = "Выработка на работника"
 KPI_PRODUCTIVITY_HELP = "Объём производства за выбранные месяцы на одного работника (среднемесячная численность)."
-KPI_PRODUCERS = "Предприятий отчитались"
 CHART_OUTPUT_MONTHLY = "Производство по месяцам"
 SERIES_OUTPUT = "Производство"
 CHART_HEADCOUNT_MONTHLY = "Численность работников по месяцам (сумма по отчитавшимся предприятиям)"
@@ -517,7 +508,7 @@ DL_PRODUCTION_ROWS = "Производство по предприятиям и 
 
 # ФРП loans
 LOANS_TITLE = "Займы Фонда развития промышленности"
-LOAN_REFUSED_STATUSES = ("Отказано", "Отказ", "Отклонено", "Отклонён", "Отклонен", "Отозвано", "Отозван", "Отозвана")
+from kuban.data.contract import LOAN_REFUSED_STATUSES  # noqa: E402,F401 - data values, defined in the contract
 LOANS_NOTE = (
     "Займы федерального ФРП и ФРП Краснодарского края с датой решения в выбранных месяцах; муниципальное "
     "образование и отрасль — заёмщика. В портфель не входят отказы (статус «Отказано» и подобные); они видны "

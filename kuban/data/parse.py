@@ -310,26 +310,23 @@ def parse_inn(s: pd.Series):
     return v.where(present & right_len & checked), errors
 
 
-@by_unique
-def parse_okved(s: pd.Series):
-    errors = _errors_like(s)
-    v = s.str.replace(r"\s", "", regex=True)
-    ok = v.str.fullmatch(r"\d{2}(?:\.\d{1,2}(?:\.\d{1,2})?)?").fillna(False).astype(bool)
-    bad = s.notna() & ~ok
-    if bad.any():
-        errors[bad] = _fmt("okved_format", s[bad])
-    return v.where(ok), errors
+def _code_parser(pattern: str, reason: str):
+    """A parser of codes: spaces removed, the whole text must match `pattern`, else `reason`."""
+    @by_unique
+    def parse(s: pd.Series):
+        errors = _errors_like(s)
+        v = s.str.replace(r"\s", "", regex=True)
+        ok = v.str.fullmatch(pattern).fillna(False).astype(bool)
+        bad = s.notna() & ~ok
+        if bad.any():
+            errors[bad] = _fmt(reason, s[bad])
+        return v.where(ok), errors
+    return parse
 
 
-@by_unique
-def parse_oktmo(s: pd.Series):
-    errors = _errors_like(s)
-    v = s.str.replace(r"\s", "", regex=True)
-    ok = v.str.fullmatch(r"\d{8}").fillna(False).astype(bool)
-    bad = s.notna() & ~ok
-    if bad.any():
-        errors[bad] = _fmt("oktmo_format", s[bad])
-    return v.where(ok), errors
+# OKVED2: NN, NN.N, NN.NN, NN.NN.N, NN.NN.NN (a group has one digit, a class two; sub-classes follow a class).
+parse_okved = _code_parser(r"\d{2}(?:\.\d(?:\d(?:\.\d{1,2})?)?)?", "okved_format")
+parse_oktmo = _code_parser(r"\d{8}", "oktmo_format")
 
 
 _SIZE_PREFIX = [("микро", "micro"), ("мал", "small"), ("сред", "medium"), ("круп", "large"),

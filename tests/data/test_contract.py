@@ -1,4 +1,4 @@
-"""One test per rule of the data contract (/work/shared/DATA_CONTRACT.md).
+"""One test per rule of the data contract (../shared/DATA_CONTRACT.md, the shared folder).
 
 Every test writes the files it needs into tmp_path, byte for byte as an office
 would produce them (Windows-1251, BOMs, CRLF, no-break spaces, quoted fields),
@@ -311,6 +311,7 @@ def test_types_after_load(tmp_path):
         line([D, "ООО Дельта", "28", "Кореновский район", "крупное"]),
         line([ADYGEA, "ООО Адыгея", "10.1", "Краснодар", "large"]),
         line([P, "ИП Петров", "16.10", "Краснодар", ""]),
+        line([E, "ООО Эпсилон", "28.29.11", "Краснодар", ""]),       # OKVED2's six-digit sub-class
     ], enc="cp1251")
     put(tmp_path, "shipments/s.csv", [line(SHIP_RU), line([ADYGEA, "03.2025", "1 500 000", "2 000"])])
     put(tmp_path, "loans/l.csv", [line(LOAN_RU),
@@ -323,7 +324,7 @@ def test_types_after_load(tmp_path):
     assert rows(res, "enterprises", "inn", "okved", "oktmo", "size") == {
         (A, "10.11", "03621000", "micro"), (B, "01.11", "03621000", "small"),
         (C, "28.29.1", "03621000", "medium"), (D, "28", "03621000", "large"),
-        (ADYGEA, "10.1", "03701000", "large"), (P, "16.10", "03701000", None),
+        (ADYGEA, "10.1", "03701000", "large"), (P, "16.10", "03701000", None), (E, "28.29.11", "03701000", None),
     }
     for col in ("inn", "okved", "oktmo", "size", "name"):
         assert pd.api.types.is_string_dtype(ent[col]), col
@@ -455,6 +456,8 @@ ROW_CASES = [
     ("subsidy-zero", "subsidies", f"С-2;{C};Экспорт;0,00;2025-04-01;", "Сумма, руб.", ["0,00"]),
     ("subsidy-date-feb-30", "subsidies", f"С-2;{C};Экспорт;100;2025-02-30;", "Дата решения", ["2025-02-30"]),
     ("okved-format", "enterprises", f"{C};ООО Гамма;10-11;Сочи;малое", "ОКВЭД", ["10-11"]),
+    ("okved-group-then-subclass", "enterprises", f"{C};ООО Гамма;28.2.1;Сочи;малое", "ОКВЭД", ["28.2.1"]),
+    ("okved-three-digits", "enterprises", f"{C};ООО Гамма;28.291;Сочи;малое", "ОКВЭД", ["28.291"]),
     ("size-unknown", "enterprises", f"{C};ООО Гамма;10.11;Сочи;огромное", "Категория", ["огромное"]),
     ("name-empty", "enterprises", f"{C};;10.11;Сочи;малое", "Наименование", ["Наименование"]),
     ("municipality-empty", "enterprises", f"{C};ООО Гамма;10.11;;малое", "Муниципальное образование",
