@@ -18,7 +18,6 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 
 import duckdb
@@ -149,7 +148,3 @@ def run(db, name: str, params: dict | None = None) -> pd.DataFrame:
         cur.close()
     CACHE.put(key, frame)
     return frame
-
-
-def first_of_month(d: date) -> date:
-    return date(d.year, d.month, 1)
