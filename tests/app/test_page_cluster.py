@@ -1,54 +1,21 @@
 """The «Кластер» page through AppTest: on tests/fixtures/cluster the figures shown equal the ones worked
-out by hand (see the fixture's README and tests/test_cluster.py); on the demo data it renders.
+out by hand (see the fixture's README and tests/model/test_cluster.py); on the demo data it renders.
 """
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from kuban.paths import ROOT
+from tests.app.apptest import NB, chart, markdown, metrics, no_errors, start
+from tests.conftest import FIXTURES
 from tests.seen import seen, seen_all
 
-APP = ROOT / "dashboard.py"
-PAGE = "pages/cluster.py"
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "cluster"
-NB = "\u00a0"
-
-
-def open_page(monkeypatch, data_dir: Path) -> AppTest:
-    monkeypatch.setenv("KUBAN_DATA_DIR", str(data_dir))
-    at = AppTest.from_file(str(APP), default_timeout=120).run()
-    at.switch_page(PAGE).run()
-    no_exceptions(at)
-    return at
-
-
-def no_exceptions(at):
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
-def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def markdown(at) -> str:
-    return "\n".join(seen(m.value) for m in at.markdown)
-
-
-def chart(at, title_start: str) -> dict:
-    for c in at.get("plotly_chart"):
-        spec = json.loads(c.proto.spec)
-        title = ((spec.get("layout") or {}).get("title") or {}).get("text") or ""
-        if title.startswith(title_start):
-            return spec
-    raise AssertionError(f"no chart titled {title_start!r}")
+FIXTURE = FIXTURES / "cluster"
 
 
 @pytest.fixture
@@ -60,7 +27,7 @@ def data(tmp_path) -> Path:
 
 
 def test_default_definition_figures(monkeypatch, data):
-    at = open_page(monkeypatch, data)
+    at = start(monkeypatch, data, "cluster")
     assert at.title[0].value == "Кластер умной промышленности"
     assert metrics(at) == {
         "Участников кластера": "9",                      # X1-X3, W1-W3, Y1, Y2, Z1
@@ -107,10 +74,10 @@ def test_default_definition_figures(monkeypatch, data):
 
 
 def test_definition_widgets_change_the_figures(monkeypatch, data):
-    at = open_page(monkeypatch, data)
+    at = start(monkeypatch, data, "cluster")
     at.number_input(key="cl_min_ent").set_value(2).run()          # Кореновский: 2 enterprises, 200 employees
     at.number_input(key="cl_min_part").set_value(9).run()
-    no_exceptions(at)
+    no_errors(at)
     quad = chart(at, "Квадрант")
     traces = {t["name"]: t for t in quad["data"]}
     assert traces["растущие"]["customdata"][0][:3] == ["Кореновский район", "0,50", "+0,19"]   # 0.5 - 0.3125
@@ -118,7 +85,7 @@ def test_definition_widgets_change_the_figures(monkeypatch, data):
     assert at.table[0].value["Итог"].iloc[0] == "выполнено"
 
     at.multiselect(key="cl_codes").set_value(["28"]).run()        # X1, X2, W1, Y1
-    no_exceptions(at)
+    no_errors(at)
     m = metrics(at)
     assert m["Участников кластера"] == "4"
     # employment: X 400 of 1000, W 100 of 500, Y 100 of 1000 against 600 of 3000 -> LQ 2, 1, 0.5
@@ -131,9 +98,9 @@ def test_definition_widgets_change_the_figures(monkeypatch, data):
 
 
 def test_sidebar_filters_apply(monkeypatch, data):
-    at = open_page(monkeypatch, data)
+    at = start(monkeypatch, data, "cluster")
     at.sidebar.multiselect(key="mo").set_value(["Кореновский район"]).run()
-    no_exceptions(at)
+    no_errors(at)
     assert at.sidebar.multiselect(key="mo").value == ["Кореновский район"]
     assert metrics(at)["Участников кластера"] == "2"                 # Y2, Y1
     assert list(at.dataframe[0].value["Предприятие"]) == ["ООО «Прицеп-Тест»", "ООО «Насосный завод-Тест»"]
@@ -143,31 +110,31 @@ def test_sidebar_filters_apply(monkeypatch, data):
     # a period without data: the page says so instead of failing
     at.sidebar.selectbox(key="from").set_value("2024-12").run()
     at.sidebar.selectbox(key="to").set_value("2024-12").run()
-    no_exceptions(at)
+    no_errors(at)
     assert metrics(at)["Участников кластера"] == "2"
 
 
 def test_save_reload_and_compare_definitions(monkeypatch, data):
-    at = open_page(monkeypatch, data)
+    at = start(monkeypatch, data, "cluster")
     assert any("Сохранённых определений пока нет" in c for c in seen_all(at.caption))
     at.text_input(key="cl_name").input("Машиностроение").run()
     at.button(key="cl_save").click().run()
-    no_exceptions(at)
+    no_errors(at)
     assert (data / "clusters" / "Машиностроение.json").is_file()
     assert any("«Машиностроение» сохранено" in s for s in seen_all(at.success))
 
     at.multiselect(key="cl_codes").set_value(["28"]).run()
     at.text_input(key="cl_name").input("Только 28").run()
     at.button(key="cl_save").click().run()
-    no_exceptions(at)
+    no_errors(at)
     assert sorted(p.name for p in (data / "clusters").iterdir()) == ["Машиностроение.json", "Только 28.json"]
 
     # a new session (a reload): the saved definitions are read back from the data folder
-    at2 = open_page(monkeypatch, data)
+    at2 = start(monkeypatch, data, "cluster")
     assert at2.selectbox(key="cl_saved").options == ["Машиностроение", "Только 28"]
     at2.selectbox(key="cl_saved").set_value("Только 28").run()
     at2.button(key="cl_load").click().run()
-    no_exceptions(at2)
+    no_errors(at2)
     assert at2.multiselect(key="cl_codes").value == ["28"]
     assert metrics(at2)["Участников кластера"] == "4"
     compare = at2.table[1].value.map(seen).rename(columns=seen).set_index("Показатель")   # st.table: escaped
@@ -178,11 +145,11 @@ def test_save_reload_and_compare_definitions(monkeypatch, data):
 
 
 def test_working_definition_survives_switching_pages(monkeypatch, data):
-    at = open_page(monkeypatch, data)
+    at = start(monkeypatch, data, "cluster")
     at.multiselect(key="cl_codes").set_value(["29"]).run()
     at.switch_page("pages/overview.py").run()
-    at.switch_page(PAGE).run()
-    no_exceptions(at)
+    at.switch_page("pages/cluster.py").run()
+    no_errors(at)
     assert at.multiselect(key="cl_codes").value == ["29"]
     assert metrics(at)["Участников кластера"] == "5"                 # X3, W2, W3, Y2, Z1
 
@@ -191,7 +158,7 @@ def test_broken_definition_file_is_reported_in_russian(monkeypatch, data):
     (data / "clusters").mkdir()
     (data / "clusters" / "сломанное.json").write_text("{не json", encoding="utf-8")
     (data / "clusters" / "годное.json").write_text('{"codes": ["29"]}', encoding="utf-8")
-    at = open_page(monkeypatch, data)
+    at = start(monkeypatch, data, "cluster")
     assert any("файл «сломанное.json»: содержимое не является JSON" in w for w in seen_all(at.warning))
     assert at.selectbox(key="cl_saved").options == ["годное"]
     # a folder with settings is not a table: no load warning about it
@@ -207,7 +174,7 @@ def _demo_ready() -> bool:
 def test_demo_data_default_definition(monkeypatch):
     if not _demo_ready():
         pytest.fail("the demo data set in data/ does not pass `python -m kuban check`")
-    at = open_page(monkeypatch, ROOT / "data")
+    at = start(monkeypatch, ROOT / "data", "cluster")
     assert int(metrics(at)["Участников кластера"].replace(NB, "")) > 10
     assert len(at.dataframe[0].value) > 10
     req = at.table[0].value
@@ -218,7 +185,7 @@ def test_demo_data_default_definition(monkeypatch):
 def test_a_long_member_list_is_cut_on_the_page_but_not_in_the_download(monkeypatch, data):
     from kuban.app import cluster_ui
     monkeypatch.setattr(cluster_ui, "MEMBERS_SHOWN", 3)     # at scale: 1 000 rows drawn, all downloadable
-    at = open_page(monkeypatch, data)
+    at = start(monkeypatch, data, "cluster")
     assert len(at.dataframe[0].value) == 3
     assert any("Показаны 3 из 9 участников" in c for c in seen_all(at.caption))
     assert "Участники кластера: 9 строк" in markdown(at)

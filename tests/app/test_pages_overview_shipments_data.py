@@ -2,30 +2,14 @@
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from kuban.paths import ROOT
+from tests.app.apptest import NB, metrics, no_errors, start
 from tests.conftest import SMALL
-
-APP = ROOT / "dashboard.py"
-
-NB = "\u00a0"
 
 
 @pytest.fixture
 def app(monkeypatch):
-    monkeypatch.setenv("KUBAN_DATA_DIR", str(SMALL))
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    return at.run()
-
-
-def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def no_errors(at):
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+    return start(monkeypatch, SMALL)
 
 
 def test_overview_whole_krai(app):
@@ -56,13 +40,9 @@ def test_overview_one_municipality(app):
 
 def test_filters_come_from_the_url(monkeypatch):
     # A copied link: /shipments?mo=Кореновский+район&okved=28+Производство+… opens the same view.
-    monkeypatch.setenv("KUBAN_DATA_DIR", str(SMALL))
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.query_params["mo"] = ["Кореновский район"]
     # Streamlit keeps a bound multiselect's options in the URL as shown (format_func): «28 Производство …»
-    at.query_params["okved"] = ["28 Производство машин и оборудования, не включенных в другие группировки"]
-    at.run()
-    no_errors(at)
+    at = start(monkeypatch, SMALL, munis=["Кореновский район"],
+               query={"okved": ["28 Производство машин и оборудования, не включенных в другие группировки"]})
     assert not at.warning
     assert at.sidebar.multiselect(key="mo").value == ["Кореновский район"]
     assert at.sidebar.multiselect(key="okved").value == ["28"]
@@ -114,8 +94,7 @@ def test_demo_marker_shows_banner_on_every_page(monkeypatch, tmp_path):
     folder = tmp_path / "data"
     shutil.copytree(SMALL, folder)
     (folder / "demo.json").write_text('{"demo": true}', encoding="utf-8")
-    monkeypatch.setenv("KUBAN_DATA_DIR", str(folder))
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at = start(monkeypatch, folder)
     for page in ("pages/overview.py", "pages/shipments.py", "pages/data.py"):
         at.switch_page(page).run()
         assert any("Демонстрационные данные" in i.value for i in at.info), page
@@ -127,8 +106,7 @@ def test_refused_rows_notice_on_every_page(monkeypatch, tmp_path):
     shutil.copytree(SMALL, folder)
     (folder / "shipments" / "2026.csv").write_text(
         "inn,period,shipped_rub\n2310000011,2026-01,5000000\n2310000011,2026-02,н/д\n", encoding="utf-8")
-    monkeypatch.setenv("KUBAN_DATA_DIR", str(folder))
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at = start(monkeypatch, folder)
     for page in ("pages/overview.py", "pages/shipments.py", "pages/data.py"):
         at.switch_page(page).run()
         assert any("отклонено: 1" in w.value for w in at.warning), page

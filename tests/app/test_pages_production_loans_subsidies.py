@@ -1,94 +1,36 @@
 """The «Производство», «Займы ФРП» and «Субсидии» pages through AppTest, the map (with and without GeoJSON
 boundaries) and the loans page on the demo data.
 
-Figures on tests/fixtures/analytics are worked out by hand in tests/test_queries_pages3.py (rows in the
-fixture's README); here they are checked as the page shows them. kuban/app/fmt.py writes money in the largest unit
-with one decimal, a decimal comma and a no-break space before the unit; percent with a no-break space before «%».
+Figures on tests/fixtures/analytics are worked out by hand in tests/model/test_queries_analytics.py (rows in the
+fixture's README); here they are checked as the page shows them (how money and percent are written: tests/app/apptest.py).
 """
 from __future__ import annotations
 
-import base64
 import csv
 import io
 import json
 import shutil
 from datetime import date
 
-import numpy as np
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from kuban import texts as T
 from kuban.app import charts, export
 from kuban.model import queries
 from kuban.model.filters import Filters, default_window
 from kuban.paths import DEFAULT_DATA, ROOT
+from tests.app.apptest import NB, deltas, figures, map_points, metrics, start, titled
 from tests.conftest import FIXTURES, KORENOVSK, KRASNODAR
 
-APP = ROOT / "dashboard.py"
 ANALYTICS = FIXTURES / "analytics"
-NB = "\u00a0"
 KOREN = "Кореновский район"
-
-
-def start(monkeypatch, folder, page: str, munis: list[str] | None = None) -> AppTest:
-    monkeypatch.setenv("KUBAN_DATA_DIR", str(folder))
-    at = AppTest.from_file(str(APP), default_timeout=120)
-    if munis:
-        at.query_params["mo"] = munis
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-    return at
-
-
-def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def deltas(at) -> dict[str, str]:
-    return {m.label: m.delta for m in at.metric}
-
-
-def _plain(value):
-    """Plotly's JSON writes number arrays as {"dtype", "bdata"} (base64): back to lists."""
-    if isinstance(value, dict):
-        if "bdata" in value and "dtype" in value:
-            values = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-            return [float(v) for v in values.ravel()]
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
-def figures(at) -> list[dict]:
-    return [_plain(json.loads(c.proto.spec)) for c in at.get("plotly_chart")]
-
-
-def titled(at, title: str) -> dict:
-    found = [f for f in figures(at) if (f["layout"].get("title") or {}).get("text") == title]
-    assert len(found) == 1, [(f["layout"].get("title") or {}).get("text") for f in figures(at)]
-    return found[0]
-
-
-def map_points(fig: dict) -> dict[str, str]:
-    """{municipality: value text} of the municipalities that have data on a map figure."""
-    out = {}
-    for trace in fig["data"]:
-        if trace.get("mode") == "markers+text":
-            for c in trace.get("customdata", []):
-                if c[2] != "нет данных":
-                    out[c[1]] = c[2]
-    return out
 
 
 # --- «Производство» ------------------------------------------------------------------------------------
 
 def test_production_whole_krai(monkeypatch):
-    at = start(monkeypatch, ANALYTICS, "pages/production.py")
+    at = start(monkeypatch, ANALYTICS, "production")
     # output 1324; a year earlier 1060 -> +24,9 %; headcount (2000 / 2) = 1000 against 1070 -> -6,5 %;
     # output per employee 1290 / 1000 = 1,29 mln against 1060 / 1070 = 0,9907 mln -> +30,2 %
     assert metrics(at) == {"Производство": f"1,3{NB}млрд{NB}₽", "Среднемесячная численность": f"1{NB}000{NB}чел.",
@@ -126,7 +68,7 @@ def test_production_whole_krai(monkeypatch):
 
 
 def test_production_one_municipality(monkeypatch):
-    at = start(monkeypatch, ANALYTICS, "pages/production.py", [KOREN])
+    at = start(monkeypatch, ANALYTICS, "production", [KOREN])
     assert at.sidebar.multiselect(key="mo").value == [KOREN]
     # P1 + P3: output 364 (a year earlier 210 -> +73,3 %); headcount (60+60+40) / 2 = 80 (50 -> +60 %);
     # per employee 330 / 80 = 4,125 mln (4,2 a year earlier -> -1,8 %)
@@ -143,7 +85,7 @@ def test_production_one_municipality(monkeypatch):
 # --- «Займы ФРП» -------------------------------------------------------------------------------------------
 
 def test_loans_whole_krai(monkeypatch):
-    at = start(monkeypatch, ANALYTICS, "pages/loans.py")
+    at = start(monkeypatch, ANALYTICS, "loans")
     # 2025 decisions without the refused LA2: LA1 60 + LF2 200 + LA3 30 = 290; rate 855 / 290 = 2,95 %;
     # term 1110 / 290 = 3,83 years; one refusal (LA2)
     assert metrics(at) == {"Портфель займов": f"290,0{NB}млн{NB}₽", "Число займов": "3",
@@ -176,7 +118,7 @@ def test_loans_whole_krai(monkeypatch):
 
 
 def test_loans_one_municipality(monkeypatch):
-    at = start(monkeypatch, ANALYTICS, "pages/loans.py", [KOREN])
+    at = start(monkeypatch, ANALYTICS, "loans", [KOREN])
     # LA1 60 (3 %, 5 y) + LA3 30 (2,5 %, 7 y): rate 255 / 90 = 2,83 %, term 510 / 90 = 5,67 years
     assert metrics(at) == {"Портфель займов": f"90,0{NB}млн{NB}₽", "Число займов": "2",
                            "Средняя ставка": f"2,8{NB}%", "Средний срок, лет": "5,7", "Отказано заявок": "0"}
@@ -186,7 +128,7 @@ def test_loans_one_municipality(monkeypatch):
 # --- «Субсидии» ---------------------------------------------------------------------------------------------
 
 def test_subsidies_whole_krai(monkeypatch):
-    at = start(monkeypatch, ANALYTICS, "pages/subsidies.py")
+    at = start(monkeypatch, ANALYTICS, "subsidies")
     # 2025: SA1 4 + SA3 10 + SA2 2 + SA5 1 = 17 mln, recipients P1, P2, P3;
     # intensity (290 + 17) / 1464 mln of shipments = 209 699,45 ₽ per 1 mln ₽
     assert metrics(at) == {"Субсидии": f"17,0{NB}млн{NB}₽", "Число субсидий": "4", "Получателей": "3",
@@ -209,14 +151,13 @@ def test_subsidies_whole_krai(monkeypatch):
 
 
 def test_subsidies_one_municipality(monkeypatch):
-    at = start(monkeypatch, ANALYTICS, "pages/subsidies.py", [KOREN])
+    at = start(monkeypatch, ANALYTICS, "subsidies", [KOREN])
     # P1 4 + 2, P3 1 = 7 mln in 3 subsidies to 2 recipients; (90 + 7) / 374 = 259 358,3 ₽
     assert metrics(at) == {"Субсидии": f"7,0{NB}млн{NB}₽", "Число субсидий": "3", "Получателей": "2",
                            "Интенсивность поддержки": f"259{NB}358{NB}₽"}
 
 
-@pytest.mark.parametrize("page", ["pages/production.py", "pages/loans.py", "pages/subsidies.py",
-                                  "pages/shipments.py"])
+@pytest.mark.parametrize("page", ["production", "loans", "subsidies", "shipments"])
 def test_pages_with_no_rows_for_the_filter(monkeypatch, page):
     # Сочи has no enterprise in the fixture: every page still draws (empty charts say so), no exception.
     at = start(monkeypatch, ANALYTICS, page, ["Сочи"])
@@ -226,7 +167,7 @@ def test_pages_with_no_rows_for_the_filter(monkeypatch, page):
 
 
 def test_shipments_page_has_the_map(monkeypatch):
-    at = start(monkeypatch, ANALYTICS, "pages/shipments.py")
+    at = start(monkeypatch, ANALYTICS, "shipments")
     # shipments 2025: Краснодар 480 + 500 = 980, Кореновский 340 + 34 = 374, Абинский 110
     assert map_points(titled(at, T.MAP_SHIPMENTS)) == {
         "Краснодар": f"980,0{NB}млн{NB}₽", "Кореновский район": f"374,0{NB}млн{NB}₽", "Абинский район": f"110,0{NB}млн{NB}₽"}
@@ -294,8 +235,8 @@ def test_pages_draw_polygons_when_the_data_folder_has_boundaries(monkeypatch, tm
     (folder / "municipalities").mkdir()
     (folder / "municipalities" / "boundaries.geojson").write_text(json.dumps(square_boundaries(CENTRES)),
                                                                    encoding="utf-8")
-    for page, title in (("pages/production.py", T.MAP_OUTPUT), ("pages/loans.py", T.MAP_LOANS),
-                        ("pages/subsidies.py", T.MAP_INTENSITY), ("pages/shipments.py", T.MAP_SHIPMENTS)):
+    for page, title in (("production", T.MAP_OUTPUT), ("loans", T.MAP_LOANS),
+                        ("subsidies", T.MAP_INTENSITY), ("shipments", T.MAP_SHIPMENTS)):
         at = start(monkeypatch, folder, page)
         fig = titled(at, title)
         assert len([t for t in fig["data"] if t.get("fill") == "toself"]) == 3, page
@@ -303,13 +244,10 @@ def test_pages_draw_polygons_when_the_data_folder_has_boundaries(monkeypatch, tm
 
 # --- The demo data: the two «Машиностроение» loans of the news --------------------------------------------------
 
-def _demo_ready() -> bool:
-    return (DEFAULT_DATA / "shipments" / "shipments.parquet").exists() and (DEFAULT_DATA / "loans" / "loans.csv").exists()
-
-
-@pytest.mark.skipif(not _demo_ready(), reason="the demo data (data/) is not generated")
 def test_demo_loans_page_shows_the_machine_building_loans(monkeypatch):
-    at = start(monkeypatch, DEFAULT_DATA, "pages/loans.py")
+    for table in ("shipments/shipments.parquet", "loans/loans.csv"):
+        assert (DEFAULT_DATA / table).is_file(), f"the demo data set in data/ has no {table}: `make demo`"
+    at = start(monkeypatch, DEFAULT_DATA, "loans")
     assert any(i.value.startswith("**Демонстрационные данные") for i in at.info)
     assert at.sidebar.selectbox(key="from").value == "2025-11" and at.sidebar.selectbox(key="to").value == "2026-10"
     table = at.dataframe[0].value

@@ -19,15 +19,13 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from streamlit.testing.v1 import AppTest
 
 from kuban import texts as T
 from kuban.app import charts, fmt
-from kuban.paths import ROOT
 from tests import textdata
+from tests.app.apptest import start
 from tests.seen import seen, seen_all
 
-APP = ROOT / "dashboard.py"
 PUNCT = re.escape(string.punctuation)
 # Markdown source in which every ASCII punctuation mark is escaped (and no backslash stands alone)
 FULLY_ESCAPED = re.compile(rf"(?:\\[{PUNCT}]|[^{PUNCT}])*")
@@ -239,18 +237,6 @@ def hostile(tmp_path_factory):
     return textdata.build(tmp_path_factory.mktemp("text") / "data")
 
 
-def open_page(monkeypatch, folder, page: str, munis: list[str] | None = None) -> AppTest:
-    monkeypatch.setenv("KUBAN_DATA_DIR", str(folder))
-    at = AppTest.from_file(str(APP), default_timeout=120)
-    if munis:
-        at.query_params["mo"] = munis
-    at.run()
-    at.switch_page(f"pages/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-    return at
-
-
 def markdown_bodies(at) -> list[str]:
     """Every Markdown body of the page: text, captions, notices, titles, metric labels and help, st.table cells."""
     out = []
@@ -277,28 +263,28 @@ def assert_page_escaped(at) -> None:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_shows_hostile_text_as_text(monkeypatch, hostile, page):
-    at = open_page(monkeypatch, hostile, page, munis=[textdata.IMAGE, textdata.LATEX])
+    at = start(monkeypatch, hostile, page, munis=[textdata.IMAGE, textdata.LATEX])
     assert_page_escaped(at)
     if page != "data":     # the caption under the title names the chosen municipalities as written
         assert f"{textdata.IMAGE}, {textdata.LATEX} · " in seen_all(at.caption)[0]
 
 
 def test_charts_of_pages_hold_hostile_names_as_entities(monkeypatch, hostile):
-    at = open_page(monkeypatch, hostile, "loans")
+    at = start(monkeypatch, hostile, "loans")
     strings = [s for c in at.get("plotly_chart") for s in figure_strings(c.proto.spec)]
     for t in (textdata.LOAN_FUND, textdata.LOAN_PROGRAMME, textdata.LOAN_STATUS):
         assert fmt.plot(t) in strings, t
-    at = open_page(monkeypatch, hostile, "overview")
+    at = start(monkeypatch, hostile, "overview")
     strings = [s for c in at.get("plotly_chart") for s in figure_strings(c.proto.spec)]
     for t in textdata.MUNI_NAMES.values():
         assert fmt.plot(t) in strings, t
 
 
 def test_tables_show_hostile_names_as_written(monkeypatch, hostile):
-    at = open_page(monkeypatch, hostile, "shipments")
+    at = start(monkeypatch, hostile, "shipments")
     names = set(at.dataframe[0].value["Предприятие"])            # st.dataframe: text as it is
     assert {textdata.BOLD, textdata.COLOR, textdata.HTML_BOLD} <= names
-    at = open_page(monkeypatch, hostile, "data")
+    at = start(monkeypatch, hostile, "data")
     files = at.dataframe[0].value
     assert textdata.BAD_FILE in set(files["Файл"])
     problems = at.dataframe[1].value
@@ -306,7 +292,7 @@ def test_tables_show_hostile_names_as_written(monkeypatch, hostile):
 
 
 def test_cluster_page_survives_hostile_saved_definitions(monkeypatch, hostile):
-    at = open_page(monkeypatch, hostile, "cluster")
+    at = start(monkeypatch, hostile, "cluster")
     assert at.selectbox(key="cl_saved").options == sorted(textdata.SAVED, key=str.lower)
     warnings = seen_all(at.warning)
     for name in textdata.BROKEN:
@@ -328,7 +314,7 @@ def test_cluster_page_survives_hostile_saved_definitions(monkeypatch, hostile):
 
 
 def test_typed_codes_and_names_are_shown_as_text(monkeypatch, hostile):
-    at = open_page(monkeypatch, hostile, "cluster")
+    at = start(monkeypatch, hostile, "cluster")
     at.multiselect(key="cl_codes").set_value(["28", textdata.IMAGE]).run()
     assert any(f"«{textdata.IMAGE}»" in w for w in seen_all(at.warning))
     at.text_input(key="cl_name").input(textdata.LINK).run()

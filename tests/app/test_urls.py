@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import pytest
 from streamlit.runtime.scriptrunner import RerunData
-from streamlit.testing.v1 import AppTest
 
 from kuban import texts as T
 from kuban.app import routes
-from kuban.paths import ROOT
+from tests.app import apptest
 from tests.conftest import SMALL
 from tests.seen import seen_all
 
-APP = ROOT / "dashboard.py"
 PAGES = [routes.Page("overview", "Обзор", default=True), routes.Page("shipments", "Отгрузка"),
          routes.Page("production", "Производство"), routes.Page("loans", "Займы ФРП"),
          routes.Page("subsidies", "Субсидии"), routes.Page("cluster", "Кластер"), routes.Page("data", "Данные")]
@@ -74,7 +72,6 @@ def fresh_load(monkeypatch):
     first); returns (AppTest, page_not_found sent?)."""
     import streamlit.commands.navigation as navigation
     import streamlit.testing.v1.local_script_runner as runner
-    monkeypatch.setenv("KUBAN_DATA_DIR", str(SMALL))
     _later_session(monkeypatch)
     sent = []
     real = navigation.send_page_not_found
@@ -82,10 +79,7 @@ def fresh_load(monkeypatch):
 
     def open_(path: str, query: dict | None = None):
         monkeypatch.setattr(runner, "RerunData", lambda **kw: RerunData(**kw, page_name=path))
-        at = AppTest.from_file(str(APP), default_timeout=60)
-        for k, v in (query or {}).items():
-            at.query_params[k] = v
-        at.run()
+        at = apptest.app(monkeypatch, SMALL, query).run()
         assert not at.exception, [e.value for e in at.exception]
         return at, bool(sent)
     return open_
@@ -104,9 +98,8 @@ def test_streamlit_still_runs_a_page_of_pages_alone_in_a_servers_first_session(m
     # The behaviour kuban.app.ui.ensure_frame() is there for: when this fails, Streamlit no longer treats
     # pages/ as a legacy multipage app, and the workaround can go.
     from kuban.app import ui
-    monkeypatch.setenv("KUBAN_DATA_DIR", str(SMALL))
     monkeypatch.setattr(ui, "ensure_frame", lambda: None)
-    at = AppTest.from_file(str(APP), default_timeout=60)
+    at = apptest.app(monkeypatch, SMALL)
     at.switch_page("pages/shipments.py").run()
     assert at.title[0].value == T.SHIPMENTS_TITLE
     assert not at.sidebar.multiselect                 # run alone: dashboard.py's sidebar filters are missing
@@ -116,9 +109,8 @@ def test_streamlit_still_runs_a_page_of_pages_alone_in_a_servers_first_session(m
                                          ("data", T.DATA_TITLE)])
 def test_a_servers_first_session_opens_exact_page_paths_in_the_frame(monkeypatch, path, title):
     import streamlit.testing.v1.local_script_runner as runner
-    monkeypatch.setenv("KUBAN_DATA_DIR", str(SMALL))
     monkeypatch.setattr(runner, "RerunData", lambda **kw: RerunData(**kw, page_name=path))
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at = apptest.app(monkeypatch, SMALL).run()
     assert not at.exception
     assert at.title[0].value == title
     assert at.sidebar.multiselect(key="mo") is not None      # inside dashboard.py: the filters are there

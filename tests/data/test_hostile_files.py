@@ -434,15 +434,12 @@ def test_other_commands_answer_bad_input_with_a_message(tmp_path, args):
 # --- What the pages say while a new version loads, or after it failed ---------------------------------------
 
 def test_pages_say_when_a_new_version_is_loading_or_could_not_be_loaded(tmp_path, monkeypatch):
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
     from kuban import texts as T
     from kuban.model import db as dbmod
+    from tests.app import apptest
     _good(tmp_path)
-    monkeypatch.setenv("KUBAN_DATA_DIR", str(tmp_path))
-    st.cache_resource.clear()
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    apptest.clear_caches()
+    at = apptest.app(monkeypatch, tmp_path).run()
     assert not at.exception
     assert T.DATA_RELOADING not in [i.value for i in at.info]
     monkeypatch.setattr(dbmod.DataSource, "loading", property(lambda self: True))
@@ -454,4 +451,4 @@ def test_pages_say_when_a_new_version_is_loading_or_could_not_be_loaded(tmp_path
     at.run()
     warning = next(w.value for w in at.warning if w.value.startswith("Новую версию данных"))
     assert "\\*\\*MemoryError\\*\\*" in warning                      # shown as text, not bold
-    st.cache_resource.clear()
+    apptest.clear_caches()
