@@ -2,7 +2,7 @@
 determinism, and the committed copy in data/.
 
 The files are read here with plain pandas/pyarrow (independently of the project's
-loader); one test also runs the loader, when it is importable, and expects no problem.
+loader); two tests also run the loader and expect no problem.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from kuban.data.ingest import load_folder
 from kuban.tools import demo
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,10 +90,6 @@ def ship(t) -> pd.DataFrame:
     """Shipments with the enterprise's municipality and division."""
     cols = ["inn", "municipality", "oktmo", "division", "name"]
     return t["shipments"].merge(t["enterprises"][cols], on="inn", how="left", validate="many_to_one")
-
-
-def bn(x) -> float:
-    return float(x) / 1e9
 
 
 # --- Formats ----------------------------------------------------------------------------------
@@ -423,8 +420,7 @@ def test_other_arguments_change_the_data(tmp_path):
 
 def test_committed_data_is_regenerated_output(demo_dir):
     """data/ holds exactly `python -m kuban demo --out data` with the default arguments."""
-    if not (COMMITTED / "demo.json").exists():
-        pytest.skip("no demo set in data/")
+    assert (COMMITTED / "demo.json").is_file(), "no demo set in data/: `make demo`"
     assert_same_folder(demo_dir, COMMITTED)
     size = sum(p.stat().st_size for p in COMMITTED.rglob("*") if p.is_file())
     assert size < 3_000_000
@@ -433,15 +429,8 @@ def test_committed_data_is_regenerated_output(demo_dir):
 # --- The project's loader accepts the demo set and the examples --------------------------------------
 
 
-def _loader():
-    ingest = pytest.importorskip("kuban.data.ingest")
-    if not hasattr(ingest, "load_folder"):
-        pytest.skip("kuban.data.ingest.load_folder not available")
-    return ingest.load_folder
-
-
 def test_loader_accepts_demo_without_problems(demo_dir):
-    result = _loader()(demo_dir)
+    result = load_folder(demo_dir)
     assert result.problems.empty, result.problems.to_string()
     assert result.demo and result.demo.get("demo") is True
     assert len(result.tables["enterprises"]) == 400
@@ -462,30 +451,9 @@ def test_examples_load_without_problems(demo_dir, tmp_path):
         shutil.copy(EXAMPLES / f"{name}.csv", alone / name / f"{name}.csv")
         if name != "municipalities":
             shutil.copy(EXAMPLES / f"{name}.csv", with_demo / name / f"example_{name}.csv")
-    load = _loader()
-    result = load(alone)
+    result = load_folder(alone)
     assert result.problems.empty, result.problems.to_string()
     assert all(len(result.tables[n]) > 0 for n in tables)
-    result = load(with_demo)
+    result = load_folder(with_demo)
     assert result.problems.empty, result.problems.to_string()     # nothing superseded either
     assert len(result.tables["enterprises"]) == 404
-
-
-# --- A readable calibration report (pytest -s) -----------------------------------------------------
-
-
-def test_print_calibration_report(ship, capsys):
-    y = yearly_totals(ship)
-    m = ship[ship["year"] == 2023].groupby("municipality")["shipped_rub"].sum().sort_values(ascending=False)
-    d = ship[ship["year"] == 2025].groupby("division")["shipped_rub"].sum()
-    share = d / d.sum() * 100
-    lines = ["Krai shipments, bn rub:"]
-    lines += [f"  {yr}{' (Jan-Oct)' if yr == 2026 else ''}: {v:8.2f}" for yr, v in y.items()]
-    lines += ["Top municipalities 2023, bn rub:"]
-    lines += [f"  {i + 1:2d}. {name:<28} {bn(v):7.2f}" for i, (name, v) in enumerate(m.head(12).items())]
-    lines += ["Sector shares 2025, %:",
-              f"  24 metallurgy {share[24]:.2f}; 23 building materials {share[23]:.2f}; "
-              f"machine-building {share[list(MACHINE_BUILDING)].sum():.2f}; 10-11 food {share[[10, 11]].sum():.2f}; "
-              f"13-15 light {share[[13, 14, 15]].sum():.2f}"]
-    with capsys.disabled():
-        print("\n" + "\n".join(lines))
