@@ -1,7 +1,7 @@
 """A data folder as a hostile user would make it: good files beside every case that once broke loading.
 
 `build(folder)` writes it and returns the good rows that must load whatever else is there. Used by
-the loader tests (tests/test_hostile.py), the command-line test and the Chromium test of every page.
+the loader tests (tests/data/test_hostile_files.py), the command-line test and the Chromium test of every page.
 Each case is named after what it does; CASES maps the file to the kind of report it must get.
 """
 from __future__ import annotations

@@ -4,7 +4,7 @@ tests/fixtures/small (shipments, production) with every text a file can hold rep
 LaTeX or a Streamlit directive: municipality names (the folder brings its own municipalities table),
 enterprise names, ФРП funds, programmes and statuses, subsidy programmes and budgets, a file name and a
 refused value on «Данные», saved cluster definitions (names, and files that are huge, nested 100 000
-levels deep, of the wrong types, or a pipe). Used by tests/test_text_is_text.py (AppTest) and
+levels deep, of the wrong types, or a pipe). Used by tests/app/test_text_is_text.py (AppTest) and
 tests/browser/test_text_is_text.py (Chromium): every page must show these texts as written, fetch and
 link nothing, and stay up.
 """
@@ -93,7 +93,7 @@ def build(folder: Path) -> Path:
     return folder
 
 
-# Strings for the escaping helpers (tests/test_text_is_text.py, and in Chromium tests/browser/test_text_is_text.py)
+# Strings for the escaping helpers (tests/app/test_text_is_text.py, and in Chromium tests/browser/test_text_is_text.py)
 EXAMPLES = [*HOSTILE, "**:red[x]**", ":material/home:", ":smile:", "$$x$$", "a_b_c *d*", "# h", "- li",
             "1. x", "> q", "~~s~~", "| a | b |", "`code`", "x\\y", "\\*", "[l](http://127.0.0.1:9/)",
             "<http://127.0.0.1:9/>", "www.example.com", "HTTPS://EXAMPLE.COM", "mail@example.com", "&copy; &amp;",

@@ -2,7 +2,7 @@
 
 One Streamlit server per test session (per xdist worker), on a free port, reading a COPY of
 tests/fixtures/small in a temporary folder (tests that add files there remove them again).
-How Chromium is found, launched and waited on follows /work/shared/BROWSER_TESTS.md.
+How Chromium is found, launched and waited on follows ../shared/BROWSER_TESTS.md (the shared folder).
 """
 from __future__ import annotations
 
@@ -390,6 +390,6 @@ def run_server(data_dir: Path, script: str = "dashboard.py", env: dict | None = 
 
 @contextlib.contextmanager
 def serve(data_dir: Path):
-    """Another server on another data folder: yields its URL (tests/browser/test_cluster.py, test_pages3.py)."""
+    """Another server on another data folder: yields its URL (test_cluster.py, test_production_loans_subsidies.py)."""
     with run_server(data_dir) as server:
         yield server.url
