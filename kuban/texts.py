@@ -253,7 +253,7 @@ CLUSTER_NO_CODES = "Выберите хотя бы одну отрасль ОК�
 CLUSTER_BROKEN_FILE = "Сохранённое определение не прочитано — {error}. Исправьте или удалите файл в папке clusters/."
 CLUSTER_SAVE_FAILED = "Определение не сохранено: {error}."
 
-# Reasons a saved definition cannot be used (kuban.model.cluster.DefinitionError)
+# Reasons a saved definition cannot be used (kuban.data.cluster_definitions.DefinitionError)
 CLUSTER_ERR_NOT_OBJECT = "ожидается объект JSON с полями определения (codes, lq_threshold, …)"
 CLUSTER_ERR_NO_CODES = "не указаны коды ОКВЭД кластера (поле «codes»)"
 CLUSTER_ERR_CODES_TYPE = "поле «codes» должно быть списком строк, например [\"28\", \"29.10\"]"
@@ -580,7 +580,7 @@ PRODUCERS_NOTE = "Отчитались о производстве предпр�
 COL.update({"shipped_before_rub": "До решения, 12 мес., млн ₽", "shipped_latest_rub": "Последние 12 мес., млн ₽",
             "shipped_change": "Изменение отгрузки", "months_after": "Месяцев после решения"})
 
-# --- Text is text; URLs (issue 7: kuban/app/routes.py, kuban/app/ui.py, kuban/model/cluster.py) ---
+# --- Text is text; URLs (issue 7: kuban/app/routes.py, kuban/app/ui.py, kuban/data/cluster_definitions.py) ---
 ROUTE_GUESS = "Страницы «/{path}» в дашборде нет — открыта похожая: «{page}»."
 ROUTE_UNKNOWN = "Страницы «/{path}» в дашборде нет — открыта главная страница «{page}». Остальные страницы — в меню слева."
 URL_FILTERS_DROPPED = "В ссылке есть значения фильтров, которых нет в данных, — они не применены: {items}."
@@ -592,3 +592,7 @@ CLUSTER_ERR_TOO_DEEP = "слишком глубокая вложенность �
 CLUSTER_ERR_NOT_FILE = "это не обычный файл"
 CLUSTER_ERR_FOLDER = "папку clusters/ не удалось прочитать: {error}"
 CLUSTER_TOO_MANY = "В папке clusters/ файлов определений: {n}; читаются первые {shown} по имени."
+
+# --- The cluster page's display (kuban/app/cluster_view.py) ---
+CLUSTER_ANCHORS_OR = " или "
+CLUSTER_COMPARE_REQUIREMENT = "{result} ({value} из {n})"

@@ -4,7 +4,7 @@ import streamlit as st
 
 from kuban import paths
 from kuban import texts as T
-from kuban.app import charts, cluster_ui, fmt, ui
+from kuban.app import charts, cluster_ui, cluster_view, fmt, ui
 from kuban.model import cluster
 
 f = ui.filters()
@@ -51,12 +51,12 @@ else:
     if h["thin"]:
         st.caption(fmt.md_format(T.CLUSTER_SPEC_THIN, ent=fmt.number(d.min_enterprises),
                                  emp=fmt.number(d.min_employees), n=len(h["thin"]), items=", ".join(h["thin"])))
-    heat = cluster.display_order(a.lqs, basis)
-    ui.chart(charts.lq_heatmap(heat, f"lq_{basis}", cluster.heatmap_columns(d, h["codes_without_data"]),
+    heat = cluster_view.display_order(a.lqs, basis)
+    ui.chart(charts.lq_heatmap(heat, f"lq_{basis}", cluster_view.heatmap_columns(d, h["codes_without_data"]),
                                T.CHART_LQ_HEATMAP.format(basis=by), T.CLUSTER_HOVER_THIN, T.NO_ROWS), key="cl-heat")
     hidden = a.lqs["oktmo"].nunique() - heat["oktmo"].nunique()
     st.caption(T.CHART_LQ_HEATMAP_NOTE + (" " + T.CHART_LQ_HIDDEN.format(n=hidden) if hidden else ""))
-    bubbles = cluster.quadrant_frame(a.lqs, basis)
+    bubbles = cluster_view.quadrant_frame(a.lqs, basis)
     ui.chart(charts.lq_quadrant(bubbles, "lq", "change", "employees", d.lq_threshold, T.CLUSTER_QUADRANTS,
                                 T.CHART_LQ_QUADRANT.format(basis=by, years=d.years_back), T.CLUSTER_AXIS_LQ,
                                 T.CLUSTER_AXIS_CHANGE.format(years=d.years_back), T.CLUSTER_EMPLOYEES_UNIT,
@@ -102,18 +102,16 @@ cluster_ui.requirements_table(a.requirements)
 
 st.subheader(T.CLUSTER_COMPARE_HEADER)
 st.caption(T.CLUSTER_COMPARE_NOTE)
-found, _ = cluster.saved(paths.data_dir())
-pair = cluster_ui.compare_choice(found)
+pair = cluster_ui.compare_choice(paths.data_dir())
 if pair:
     both = [cluster.analyse(ui.run, x, f.munis, f.date_from, f.date_to) for x in pair]
-    ui.text_table(cluster.comparison(both))
+    ui.text_table(cluster_view.comparison(both))
 
 with st.expander(T.CLUSTER_METHOD_HEADER, icon=":material/menu_book:"):
     st.markdown(T.CLUSTER_METHOD)
 
-members_out = a.members.drop(columns=["shipped_rank"])
 ui.downloads([
-    (T.CLUSTER_DL_MEMBERS, "кластер-участники", members_out),
-    (T.CLUSTER_DL_LQ, "кластер-коэффициенты-локализации", cluster.lq_download(a.lqs)),
+    (T.CLUSTER_DL_MEMBERS, "кластер-участники", cluster_view.members_download(a.members)),
+    (T.CLUSTER_DL_LQ, "кластер-коэффициенты-локализации", cluster_view.lq_download(a.lqs)),
     (T.CLUSTER_DL_TREND, "кластер-и-остальная-промышленность", a.trend),
 ], f)

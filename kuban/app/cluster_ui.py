@@ -2,12 +2,13 @@
 
 The working definition lives in `st.session_state[STATE]` (a plain key, so it survives switching pages,
 when Streamlit drops the widgets' own state); the widgets are filled from it before they are drawn.
-Saved definitions are files `<data folder>/clusters/NAME.json` (kuban.model.cluster.save / saved).
-The arithmetic is in kuban/model/cluster.py; the charts in kuban/app/charts.py.
+Saved definitions are files `<data folder>/clusters/NAME.json` (kuban.data.cluster_definitions.save / saved).
+The arithmetic is in kuban/model/cluster.py; what it shows, shaped, in kuban/app/cluster_view.py; the charts
+in kuban/app/charts.py.
 
 A saved file, its name and what the user types (a definition's name, codes typed into the multiselect)
 are data: every message that shows them escapes them (`fmt.md_format`), and a broken file only gets a
-warning, whatever it holds (kuban.model.cluster.saved never raises).
+warning, whatever it holds (kuban.data.cluster_definitions.saved never raises).
 """
 from __future__ import annotations
 
@@ -17,9 +18,10 @@ import pandas as pd
 import streamlit as st
 
 from kuban import texts as T
-from kuban.app import fmt
-from kuban.model import cluster
-from kuban.model.cluster import Definition, DefinitionError
+from kuban.app import cluster_view, fmt
+from kuban.app.charts import window_label
+from kuban.data import cluster_definitions as defs
+from kuban.data.cluster_definitions import Definition, DefinitionError
 
 STATE = "cluster_definition"          # the working definition, as a dict
 MESSAGE = "cluster_message"           # (kind, text) to show once after a save or load
@@ -36,7 +38,7 @@ def working() -> Definition:
     if not data:
         return Definition()
     try:
-        return cluster.from_dict(data)
+        return defs.from_dict(data)
     except DefinitionError:
         return Definition()
 
@@ -51,7 +53,7 @@ def _put(d: Definition) -> None:
 
 
 def _from_widgets() -> tuple[Definition | None, list[str]]:
-    codes, bad = cluster.clean_codes(st.session_state.get(KEYS["codes"], []))
+    codes, bad = defs.clean_codes(st.session_state.get(KEYS["codes"], []))
     if not codes:
         return None, bad
     values = {name: st.session_state[key] for name, key in KEYS.items() if name != "codes"}
@@ -69,7 +71,7 @@ def _on_save(data_dir: Path) -> None:
         st.session_state[MESSAGE] = ("warning", T.CLUSTER_NO_CODES)
         return
     try:
-        path = cluster.save(data_dir, d, st.session_state.get(NAME_KEY, ""))
+        path = defs.save(data_dir, d, st.session_state.get(NAME_KEY, ""))
     except DefinitionError as exc:
         st.session_state[MESSAGE] = ("warning", fmt.md_format(T.CLUSTER_SAVE_FAILED, error=exc))
         return
@@ -83,7 +85,7 @@ def _on_save(data_dir: Path) -> None:
 
 def _on_load(data_dir: Path) -> None:
     name = st.session_state.get(SAVED_KEY)
-    found, _ = cluster.saved(data_dir)
+    found, _ = defs.saved(data_dir)
     if name in found:
         _put(found[name])
         st.session_state[MESSAGE] = ("success", fmt.md_format(T.CLUSTER_LOADED_OK, name=name))
@@ -122,7 +124,7 @@ def definition_panel(data_dir: Path, options: pd.DataFrame) -> tuple[Definition 
     if BASIS_KEY not in st.session_state:
         st.session_state[BASIS_KEY] = "employment"
 
-    found, errors = cluster.saved(data_dir)
+    found, errors = defs.saved(data_dir)
     code_options = list(dict.fromkeys(list(options["code"]) + list(st.session_state[KEYS["codes"]])))
     with st.container(border=True):
         st.subheader(T.CLUSTER_DEF_HEADER)
@@ -146,7 +148,7 @@ def definition_panel(data_dir: Path, options: pd.DataFrame) -> tuple[Definition 
                           key=KEYS["anchor_top_n"], help=T.CLUSTER_ANCHOR_TOP_HELP)
         c[3].checkbox(T.CLUSTER_ANCHOR_LARGE_LABEL, key=KEYS["anchor_large"])
         c = st.columns([2.2, 1, 2.2, 1, 1.3], vertical_alignment="bottom")
-        c[0].text_input(T.CLUSTER_NAME, key=NAME_KEY, help=T.CLUSTER_NAME_HELP, max_chars=cluster.NAME_MAX)
+        c[0].text_input(T.CLUSTER_NAME, key=NAME_KEY, help=T.CLUSTER_NAME_HELP, max_chars=defs.NAME_MAX)
         c[1].button(T.CLUSTER_SAVE, on_click=_on_save, args=(data_dir,), icon=":material/save:", key="cl_save")
         if found:
             c[2].selectbox(T.CLUSTER_SAVED_LIST, list(found), key=SAVED_KEY)
@@ -162,25 +164,13 @@ def definition_panel(data_dir: Path, options: pd.DataFrame) -> tuple[Definition 
 
     d, bad = _from_widgets()
     if bad:
-        st.warning(fmt.md_format(T.CLUSTER_BAD_CODES, codes=cluster.quoted(bad)))
+        st.warning(fmt.md_format(T.CLUSTER_BAD_CODES, codes=defs.quoted(bad)))
     if d is None:
         st.warning(T.CLUSTER_NO_CODES)
         return None, st.session_state[BASIS_KEY]
     st.session_state[STATE] = d.to_dict()
-    st.markdown(describe(d))
+    st.markdown(cluster_view.describe(d))
     return d, st.session_state[BASIS_KEY]
-
-
-def describe(d: Definition) -> str:
-    """The working definition in one line of Markdown (its name and codes escaped)."""
-    anchors = [T.CLUSTER_DEF_ANCHORS_LARGE] if d.anchor_large else []
-    if d.anchor_top_n:
-        anchors.append(T.CLUSTER_DEF_ANCHORS_TOP.format(n=d.anchor_top_n))
-    return fmt.md_format(
-        T.CLUSTER_DEF_NOW, name=d.name, codes=", ".join(d.codes), lq=fmt.number(d.lq_threshold, 2),
-        ent=fmt.number(d.min_enterprises), emp=fmt.number(d.min_employees),
-        anchors=" или ".join(anchors) or T.CLUSTER_DEF_ANCHORS_NONE, part=fmt.number(d.min_participants),
-        years=d.years_back)
 
 
 # --- Tables ---------------------------------------------------------------------------------------
@@ -223,7 +213,6 @@ def requirements_table(req: pd.DataFrame) -> None:
 
 def trend_table(trend: pd.DataFrame) -> None:
     """The numbers behind the cluster-against-the-rest charts, newest period first."""
-    from kuban.app.charts import window_label
     if trend.empty:
         return
     c = T.CLUSTER_VS_COL
@@ -238,8 +227,9 @@ def trend_table(trend: pd.DataFrame) -> None:
                  placeholder="—", column_config={c["window"]: st.column_config.TextColumn(pinned=True)})
 
 
-def compare_choice(found: dict[str, Definition]) -> tuple[Definition, Definition] | None:
-    """Two selectboxes of saved definitions; None (with a hint) while fewer than two are saved."""
+def compare_choice(data_dir: Path) -> tuple[Definition, Definition] | None:
+    """Two selectboxes of the saved definitions; None (with a hint) while fewer than two are saved."""
+    found, _ = defs.saved(data_dir)
     if len(found) < 2:
         st.info(T.CLUSTER_COMPARE_NEED_TWO)
         return None

@@ -213,13 +213,13 @@ def _json_values():
                  st.integers(1, 200_000).map(lambda depth: b"[" * depth + b"]" * depth),
                  st.integers(1, 200_000).map(lambda depth: b'{"a":' * depth + b"1" + b"}" * depth)))
 def test_any_saved_cluster_file_is_read_or_reported(data):
-    from kuban.model import cluster
+    from kuban.data import cluster_definitions
     with tempfile.TemporaryDirectory() as tmp:
-        folder = cluster.folder(tmp)
+        folder = cluster_definitions.folder(tmp)
         folder.mkdir(parents=True)
         (folder / "hostile.json").write_bytes(data)
         (folder / "good.json").write_text(json.dumps({"name": "Хороший", "codes": ["28"]}), encoding="utf-8")
-        definitions, errors = cluster.saved(tmp)
+        definitions, errors = cluster_definitions.saved(tmp)
     assert "good" in definitions            # a definition is named after its file
     assert len(definitions) + len(errors) == 2
     for error in errors:
