@@ -593,6 +593,14 @@ CLUSTER_ERR_NOT_FILE = "это не обычный файл"
 CLUSTER_ERR_FOLDER = "папку clusters/ не удалось прочитать: {error}"
 CLUSTER_TOO_MANY = "В папке clusters/ файлов определений: {n}; читаются первые {shown} по имени."
 
-# --- The cluster page's display (kuban/app/cluster_view.py) ---
+# --- Charts by kind (kuban/app/charts.py) and the cluster page's display (kuban/app/cluster_view.py) ---
+UNIT_PERCENT = "%"
+CHART_HOVER_YEAR_AGO = "{month}, год назад"          # {month}: Plotly's placeholder of the month's name
+MAP_NO_DATA = "нет данных"
+DISTRICT_WORD = " район"                              # left out of names on the map and the quadrant: «Абинский»
+CHART_LQ_SCALE = "LQ"
+CHART_LQ_HOVER = "{municipality}<br>{column}<br>LQ {lq}, предприятий: {n}"
+CHART_LQ_HOVER_THIN = "{municipality}<br>{column}<br>LQ {lq} — {thin}, предприятий: {n}"
+CHART_QUADRANT_HOVER = "{municipality}<br>LQ {lq}, изменение {change}<br>{size} {unit} · {quadrant}"
 CLUSTER_ANCHORS_OR = " или "
 CLUSTER_COMPARE_REQUIREMENT = "{result} ({value} из {n})"

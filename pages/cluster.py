@@ -52,15 +52,16 @@ else:
         st.caption(fmt.md_format(T.CLUSTER_SPEC_THIN, ent=fmt.number(d.min_enterprises),
                                  emp=fmt.number(d.min_employees), n=len(h["thin"]), items=", ".join(h["thin"])))
     heat = cluster_view.display_order(a.lqs, basis)
-    ui.chart(charts.lq_heatmap(heat, f"lq_{basis}", cluster_view.heatmap_columns(d, h["codes_without_data"]),
-                               T.CHART_LQ_HEATMAP.format(basis=by), T.CLUSTER_HOVER_THIN, T.NO_ROWS), key="cl-heat")
+    columns = cluster_view.heatmap_columns(d, h["codes_without_data"])
+    ui.chart(charts.lq_heatmap(heat, value=f"lq_{basis}", columns=columns, title=T.CHART_LQ_HEATMAP.format(basis=by)),
+             key="cl-heat")
     hidden = a.lqs["oktmo"].nunique() - heat["oktmo"].nunique()
     st.caption(T.CHART_LQ_HEATMAP_NOTE + (" " + T.CHART_LQ_HIDDEN.format(n=hidden) if hidden else ""))
     bubbles = cluster_view.quadrant_frame(a.lqs, basis)
-    ui.chart(charts.lq_quadrant(bubbles, "lq", "change", "employees", d.lq_threshold, T.CLUSTER_QUADRANTS,
-                                T.CHART_LQ_QUADRANT.format(basis=by, years=d.years_back), T.CLUSTER_AXIS_LQ,
-                                T.CLUSTER_AXIS_CHANGE.format(years=d.years_back), T.CLUSTER_EMPLOYEES_UNIT,
-                                T.NO_ROWS), key="cl-quadrant")
+    ui.chart(charts.lq_quadrant(bubbles, threshold=d.lq_threshold,
+                                title=T.CHART_LQ_QUADRANT.format(basis=by, years=d.years_back),
+                                x_title=T.CLUSTER_AXIS_LQ, y_title=T.CLUSTER_AXIS_CHANGE.format(years=d.years_back),
+                                size_unit=T.CLUSTER_EMPLOYEES_UNIT), key="cl-quadrant")
     st.caption(T.CHART_LQ_QUADRANT_NOTE.format(lq=lq_text) + " " + "; ".join(T.CLUSTER_QUADRANT_HINTS.values()) + ".")
     no_change = bubbles[bubbles["change"].isna()]["municipality"]
     if len(no_change):
@@ -72,23 +73,23 @@ cluster_ui.members_table(a.members)
 
 st.subheader(T.CLUSTER_VS_HEADER)
 st.caption(fmt.md_format(T.CLUSTER_VS_NOTE, place=fmt.place(f)))
+versus = lambda measure: {f"c_{measure}": T.SERIES_CLUSTER, f"r_{measure}": T.SERIES_REST}  # noqa: E731
 c = st.columns(2)
 with c[0]:
-    ui.chart(charts.shares_over_time(a.trend, {"share_shipped": T.SERIES_SHARE_SHIPPED,
-                                               "share_employees": T.SERIES_SHARE_EMPLOYEES,
-                                               "share_support": T.SERIES_SHARE_SUPPORT},
-                                     T.CHART_CLUSTER_SHARES, T.NO_ROWS), key="cl-shares")
+    ui.chart(charts.shares_over_time(a.trend, series={"share_shipped": T.SERIES_SHARE_SHIPPED,
+                                                      "share_employees": T.SERIES_SHARE_EMPLOYEES,
+                                                      "share_support": T.SERIES_SHARE_SUPPORT},
+                                     title=T.CHART_CLUSTER_SHARES), key="cl-shares")
 with c[1]:
-    ui.chart(charts.cluster_vs_rest(a.trend, "c_growth", "r_growth", (T.SERIES_CLUSTER, T.SERIES_REST),
-                                    T.CHART_CLUSTER_GROWTH, T.NO_ROWS, kind="percent"), key="cl-growth")
+    ui.chart(charts.bars_over_time(a.trend, series=versus("growth"), title=T.CHART_CLUSTER_GROWTH, kind="change"),
+             key="cl-growth")
 c = st.columns(2)
 with c[0]:
-    ui.chart(charts.cluster_vs_rest(a.trend, "c_productivity_rub", "r_productivity_rub",
-                                    (T.SERIES_CLUSTER, T.SERIES_REST), T.CHART_CLUSTER_PRODUCTIVITY, T.NO_ROWS),
+    ui.chart(charts.bars_over_time(a.trend, series=versus("productivity_rub"), title=T.CHART_CLUSTER_PRODUCTIVITY),
              key="cl-productivity")
 with c[1]:
-    ui.chart(charts.cluster_vs_rest(a.trend, "c_shipped_rub", "r_shipped_rub", (T.SERIES_CLUSTER, T.SERIES_REST),
-                                    T.CHART_CLUSTER_SHIPPED, T.NO_ROWS), key="cl-shipped")
+    ui.chart(charts.bars_over_time(a.trend, series=versus("shipped_rub"), title=T.CHART_CLUSTER_SHIPPED),
+             key="cl-shipped")
 st.markdown(f"**{T.CLUSTER_VS_TABLE}**")
 cluster_ui.trend_table(a.trend)
 

@@ -24,23 +24,20 @@ ui.metric(c[3], T.KPI_TERM_AVG, fmt.number(total.term_avg_years if some else Non
 ui.metric(c[4], T.KPI_LOANS_REFUSED, fmt.number(total.loans_all - total.loans))
 
 monthly = ui.run("loans_monthly", p)
-ui.chart(charts.stacked_bars(monthly, "period", "fund", "amount_rub", T.CHART_LOANS_MONTHLY, T.NO_ROWS, months=True,
-                             period=f.months))
+ui.chart(charts.stacked_bars(monthly, x="period", stack="fund", value="amount_rub", title=T.CHART_LOANS_MONTHLY,
+                             by_month=True, months=f.months))
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.ranked_bars(dim("fund").dropna(subset=["amount_rub"]), "fund", "amount_rub",
-                                T.CHART_LOANS_BY_FUND, T.NO_ROWS))
-    ui.chart(charts.stacked_bars(dim("year"), "year", "fund", "amount_rub", T.CHART_LOANS_BY_YEAR, T.NO_ROWS))
+    ui.chart(charts.bars(dim("fund"), label="fund", value="amount_rub", title=T.CHART_LOANS_BY_FUND))
+    ui.chart(charts.stacked_bars(dim("year"), x="year", stack="fund", value="amount_rub", title=T.CHART_LOANS_BY_YEAR))
 with right:
-    ui.chart(charts.ranked_bars(dim("programme").dropna(subset=["amount_rub"]), "programme", "amount_rub",
-                                T.CHART_LOANS_BY_PROGRAMME, T.NO_ROWS))
-    ui.chart(charts.ranked_bars(dim("status").fillna({"status": T.STATUS_NOT_STATED}), "status", "amount_all_rub",
-                                T.CHART_LOANS_BY_STATUS, T.NO_ROWS, color=charts.PALETTE[5]))
+    ui.chart(charts.bars(dim("programme"), label="programme", value="amount_rub", title=T.CHART_LOANS_BY_PROGRAMME))
+    ui.chart(charts.bars(dim("status").fillna({"status": T.STATUS_NOT_STATED}), label="status", value="amount_all_rub",
+                         title=T.CHART_LOANS_BY_STATUS, color=charts.PALETTE[5]))
 
 by_muni = dim("municipality")
 ui.municipality_map(by_muni, "amount_rub", T.MAP_LOANS, T.KPI_LOANS_PORTFOLIO, key="map-loans")
-ui.chart(charts.ranked_bars(by_muni.dropna(subset=["amount_rub"]), "municipality", "amount_rub",
-                            T.CHART_LOANS_BY_MUNI, T.NO_ROWS, top=44))
+ui.chart(charts.bars(by_muni, label="municipality", value="amount_rub", title=T.CHART_LOANS_BY_MUNI, top=44))
 
 loans = ui.run("loans_list", p)
 st.subheader(T.TABLE_LOANS)

@@ -21,14 +21,14 @@ ui.metric(row2[0], T.KPI_LOANS, fmt.money(k.loans_rub), k.loans_rub, k.loans_pre
 ui.metric(row2[1], T.KPI_SUBSIDIES, fmt.money(k.subsidies_rub), k.subsidies_rub, k.subsidies_prev_rub)
 ui.metric(row2[2], T.KPI_EXPORT_SHARE, fmt.percent(k.export_rub / k.shipped_rub if k.shipped_rub else None))
 
-ui.chart(charts.monthly_trend(monthly, "shipped_rub", "shipped_prev_rub", T.CHART_SHIPMENTS_MONTHLY,
-                              T.SERIES_SHIPPED, T.YEAR_AGO, T.NO_ROWS, months=f.months))
+ui.chart(charts.monthly_trend(monthly, value="shipped_rub", prev="shipped_prev_rub", title=T.CHART_SHIPMENTS_MONTHLY,
+                              name=T.SERIES_SHIPPED, months=f.months))
 by_muni = ui.run("shipments_by_municipality", p)
 left, right = st.columns([1.1, 1])
 with left:
     ui.municipality_map(by_muni, "shipped_rub", T.MAP_SHIPMENTS, T.KPI_SHIPPED, key="map-overview")
 with right:
-    ui.chart(charts.ranked_bars(by_muni, "municipality", "shipped_rub", T.CHART_TOP_MUNIS, T.NO_ROWS, top=15))
+    ui.chart(charts.bars(by_muni, label="municipality", value="shipped_rub", title=T.CHART_TOP_MUNIS, top=15))
 
 ui.downloads([
     (T.DL_KPIS, "обзор-показатели", ui.run("overview_kpis", p)),

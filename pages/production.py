@@ -26,25 +26,26 @@ ui.metric(c[2], T.KPI_HEADCOUNT, f"{fmt.number(total.employees_avg)}{fmt.NBSP}{T
 st.caption(T.PRODUCERS_NOTE.format(n=fmt.number(total.enterprises)))
 
 monthly = ui.run("production_monthly", p)
-ui.chart(charts.monthly_trend(monthly, "output_rub", "output_prev_rub", T.CHART_OUTPUT_MONTHLY,
-                              T.SERIES_OUTPUT, T.YEAR_AGO, T.NO_ROWS, months=f.months))
-ui.chart(charts.count_trend(monthly, "employees", "employees_prev", T.CHART_HEADCOUNT_MONTHLY,
-                            T.SERIES_HEADCOUNT, T.YEAR_AGO, T.UNIT_PEOPLE, T.NO_ROWS, months=f.months))
+ui.chart(charts.monthly_trend(monthly, value="output_rub", prev="output_prev_rub", title=T.CHART_OUTPUT_MONTHLY,
+                              name=T.SERIES_OUTPUT, months=f.months))
+ui.chart(charts.count_trend(monthly, value="employees", prev="employees_prev", title=T.CHART_HEADCOUNT_MONTHLY,
+                            name=T.SERIES_HEADCOUNT, unit=T.UNIT_PEOPLE, months=f.months))
 
 ui.municipality_map(by_muni, "output_rub", T.MAP_OUTPUT, T.KPI_OUTPUT, key="map-production")
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.ranked_bars(by_muni, "name", "output_rub", T.CHART_OUTPUT_BY_MUNI, T.NO_ROWS, top=44))
+    ui.chart(charts.bars(by_muni, label="name", value="output_rub", title=T.CHART_OUTPUT_BY_MUNI, top=44))
 with right:
-    ui.chart(charts.ranked_bars(by_div, "label", "output_rub", T.CHART_OUTPUT_BY_DIVISION, T.NO_ROWS, top=24))
+    ui.chart(charts.bars(by_div, label="label", value="output_rub", title=T.CHART_OUTPUT_BY_DIVISION, top=24))
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.ranked_values(by_muni, "name", "productivity_rub", T.CHART_PRODUCTIVITY_BY_MUNI, T.NO_ROWS,
-                                  unit_suffix=T.PER_EMPLOYEE, top=44, color=charts.PALETTE[2]))
+    ui.chart(charts.bars(by_muni, label="name", value="productivity_rub", title=T.CHART_PRODUCTIVITY_BY_MUNI,
+                         per=T.PER_EMPLOYEE, top=44, color=charts.PALETTE[2]))
 with right:
-    ui.chart(charts.ranked_values(by_div, "label", "productivity_rub", T.CHART_PRODUCTIVITY_BY_DIVISION, T.NO_ROWS,
-                                  unit_suffix=T.PER_EMPLOYEE, top=24, color=charts.PALETTE[2]))
-ui.chart(charts.change_bars(by_muni, "name", "productivity_growth", T.CHART_PRODUCTIVITY_CHANGE_BY_MUNI, T.NO_ROWS))
+    ui.chart(charts.bars(by_div, label="label", value="productivity_rub", title=T.CHART_PRODUCTIVITY_BY_DIVISION,
+                         per=T.PER_EMPLOYEE, top=24, color=charts.PALETTE[2]))
+ui.chart(charts.bars(by_muni, label="name", value="productivity_growth", title=T.CHART_PRODUCTIVITY_CHANGE_BY_MUNI,
+                     kind="change", top=44))
 
 firms = ui.run("production_enterprises", p)
 table = dict(money_cols=["output_rub"], growth_cols=["output_growth", "productivity_growth"],

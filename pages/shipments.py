@@ -19,18 +19,18 @@ ui.metric(c[0], T.KPI_SHIPPED, fmt.money(shipped), shipped, prev)
 ui.metric(c[1], T.KPI_EXPORT, fmt.money(exported))
 ui.metric(c[2], T.KPI_EXPORT_SHARE, fmt.percent(exported / shipped if shipped else None))
 
-ui.chart(charts.monthly_trend(monthly, "shipped_rub", "shipped_prev_rub", T.CHART_SHIPMENTS_MONTHLY,
-                              T.SERIES_SHIPPED, T.YEAR_AGO, T.NO_ROWS, months=f.months))
+ui.chart(charts.monthly_trend(monthly, value="shipped_rub", prev="shipped_prev_rub", title=T.CHART_SHIPMENTS_MONTHLY,
+                              name=T.SERIES_SHIPPED, months=f.months))
 by_muni = ui.run("shipments_by_municipality", p)
 ui.municipality_map(by_muni, "shipped_rub", T.MAP_SHIPMENTS, T.KPI_SHIPPED, key="map-shipments")
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.ranked_bars(by_muni, "municipality", "shipped_rub", T.CHART_SHIPMENTS_BY_MUNI, T.NO_ROWS))
+    ui.chart(charts.bars(by_muni, label="municipality", value="shipped_rub", title=T.CHART_SHIPMENTS_BY_MUNI))
 with right:
     by_div = ui.run("shipments_by_division", p)
     by_div = by_div.assign(label=[charts.division_label(d, n) for d, n in zip(by_div["division"], by_div["division_name"])])
-    ui.chart(charts.ranked_bars(by_div, "label", "shipped_rub", T.CHART_BY_DIVISION, T.NO_ROWS, top=24))
-ui.chart(charts.share_bars(by_div, "label", "export_share", T.CHART_EXPORT_SHARE, T.NO_ROWS, top=24))
+    ui.chart(charts.bars(by_div, label="label", value="shipped_rub", title=T.CHART_BY_DIVISION, top=24))
+ui.chart(charts.bars(by_div, label="label", value="export_share", title=T.CHART_EXPORT_SHARE, kind="share", top=24))
 
 st.subheader(T.TABLE_TOP)
 top = ui.run("shipments_top_enterprises", p | {"limit": 50})

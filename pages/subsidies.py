@@ -25,24 +25,24 @@ ui.metric(c[2], T.KPI_RECIPIENTS, fmt.number(total.recipients))
 ui.metric(c[3], T.KPI_INTENSITY, f"{fmt.number(krai.intensity)}{fmt.NBSP}₽" if krai.intensity == krai.intensity else "—",
           help=T.KPI_INTENSITY_HELP)
 
-ui.chart(charts.ranked_values(dim("programme"), "programme", "amount_rub", T.CHART_SUBSIDIES_BY_PROGRAMME, T.NO_ROWS,
-                              bar_px=44, wrap=38))
+ui.chart(charts.bars(dim("programme"), label="programme", value="amount_rub", title=T.CHART_SUBSIDIES_BY_PROGRAMME,
+                     wrap=38, bar_px=44))
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.ranked_bars(dim("budget").fillna({"budget": T.BUDGET_NOT_STATED}), "budget", "amount_rub",
-                                T.CHART_SUBSIDIES_BY_BUDGET, T.NO_ROWS, color=charts.PALETTE[4]))
-    ui.chart(charts.stacked_bars(dim("year"), "year", "budget", "amount_rub", T.CHART_SUBSIDIES_BY_YEAR, T.NO_ROWS,
-                                 stack_label=T.BUDGET_NOT_STATED))
+    ui.chart(charts.bars(dim("budget").fillna({"budget": T.BUDGET_NOT_STATED}), label="budget", value="amount_rub",
+                         title=T.CHART_SUBSIDIES_BY_BUDGET, color=charts.PALETTE[4]))
+    ui.chart(charts.stacked_bars(dim("year"), x="year", stack="budget", value="amount_rub", title=T.CHART_SUBSIDIES_BY_YEAR,
+                                 missing_label=T.BUDGET_NOT_STATED))
 with right:
-    ui.chart(charts.ranked_bars(dim("municipality"), "municipality", "amount_rub", T.CHART_SUBSIDIES_BY_MUNI,
-                                T.NO_ROWS, top=44))
+    ui.chart(charts.bars(dim("municipality"), label="municipality", value="amount_rub", title=T.CHART_SUBSIDIES_BY_MUNI,
+                         top=44))
 
 st.subheader(T.INTENSITY_TITLE)
 st.caption(T.INTENSITY_NOTE)
 ui.municipality_map(by_muni_support, "intensity", T.MAP_INTENSITY, T.KPI_INTENSITY, key="map-subsidies",
                     money=False, unit=T.INTENSITY_UNIT_SHORT)
-ui.chart(charts.ranked_values(by_muni_support, "municipality", "intensity", T.CHART_INTENSITY, T.NO_ROWS,
-                              money=False, unit=T.INTENSITY_UNIT, top=44, decimals=0, color=charts.PALETTE[2]))
+ui.chart(charts.bars(by_muni_support, label="municipality", value="intensity", title=T.CHART_INTENSITY, kind="number",
+                     unit=T.INTENSITY_UNIT, decimals=0, top=44, color=charts.PALETTE[2]))
 
 st.subheader(T.TABLE_RECIPIENTS)
 recipients = ui.run("subsidies_recipients", p)

@@ -1,9 +1,15 @@
-"""Chart builders: plain functions from a DataFrame to a Plotly figure.
+"""Chart builders by kind of chart: plain functions from a DataFrame to a Plotly figure.
+
+Every builder takes the frame, then keyword-only options (`bars(frame, label=…, value=…, title=…)`).
+Kinds: time series over months (`monthly_trend`, `count_trend`, `stacked_bars`) and over windows of the
+same months in successive years (`shares_over_time`, `bars_over_time`); ranked horizontal bars (`bars`);
+the map of municipalities (`municipality_map`); location quotients (`lq_heatmap`, `lq_quadrant`).
 
 Money comes in rubles; each chart picks one unit (млн ₽, млрд ₽) for its
 axis. Numbers use the Russian decimal comma and no-break-space thousands
 (layout.separators); month ticks are Russian text, since Plotly's own date
 labels are English and its locale files would have to come from a CDN.
+Every text a user sees comes from kuban/texts.py or from the caller.
 
 Text from data (names of municipalities, enterprises, programmes, funds, statuses, budgets, divisions)
 becomes figure text only through `_labels()` / `fmt.plot()` here, so Plotly shows it as written: its
@@ -16,15 +22,18 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from kuban import texts as T
 from kuban.app import fmt
-from kuban.texts import UNKNOWN_MUNICIPALITY
 
 PALETTE = ("#1f5fa6", "#e07b24", "#3a9a5b", "#c0392b", "#8e6bbf", "#7f8c8d", "#d4a017", "#16a3b5")
 MAIN, PREV, ACCENT = PALETTE[0], "#9db4cf", PALETTE[1]
+POSITIVE, NEGATIVE = PALETTE[2], PALETTE[3]
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 
-def base_layout(fig: go.Figure, title: str | None = None, height: int = 380) -> go.Figure:
+# --- Layout, labels, units ------------------------------------------------------------------------
+
+def base_layout(fig: go.Figure, *, title: str | None = None, height: int = 380) -> go.Figure:
     fig.update_layout(
         title=dict(text=title, x=0, xanchor="left") if title else None,
         separators=fmt.PLOTLY_SEPARATORS,
@@ -43,8 +52,13 @@ def base_layout(fig: go.Figure, title: str | None = None, height: int = 380) -> 
 def _labels(values, wrap: int | None = None) -> pd.Series:
     """Category labels from data, ready for a figure: missing = «Не указано», escaped (`fmt.plot`), and with
     `wrap` broken into lines of about that many characters."""
-    s = pd.Series(values).fillna(UNKNOWN_MUNICIPALITY).astype(str)
+    s = pd.Series(values).fillna(T.UNKNOWN_MUNICIPALITY).astype(str)
     return s.map(lambda t: fmt.plot_lines(t, wrap)) if wrap else s.map(fmt.plot)
+
+
+def _short_names(names: pd.Series) -> pd.Series:
+    """Municipality names without the word «район» (labels on the map and the quadrant; plain text)."""
+    return names.str.replace(T.DISTRICT_WORD, "", regex=False)
 
 
 def money_scale(*series: pd.Series) -> tuple[float, str]:
@@ -52,7 +66,7 @@ def money_scale(*series: pd.Series) -> tuple[float, str]:
     return fmt.money_unit(peak)
 
 
-def empty(message: str, height: int = 240, title: str | None = None) -> go.Figure:
+def empty(message: str, *, title: str | None = None, height: int = 240) -> go.Figure:
     """A figure saying `message` (under the chart's `title`, which also keeps two empty charts of a page apart:
     Streamlit refuses two identical plotly_chart elements on one page)."""
     fig = go.Figure()
@@ -60,83 +74,225 @@ def empty(message: str, height: int = 240, title: str | None = None) -> go.Figur
                        xref="paper", yref="paper", x=0.5, y=0.5)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return base_layout(fig, title, height=height)
-
-
-def _month_ticks(fig: go.Figure, periods: pd.Series) -> None:
-    periods = pd.to_datetime(periods).drop_duplicates().sort_values()
-    step = max(1, len(periods) // 12)
-    ticks = periods.iloc[::step]
-    fig.update_xaxes(tickmode="array", tickvals=list(ticks), ticktext=[fmt.month_short(p) for p in ticks])
-
-
-def monthly_trend(df: pd.DataFrame, value: str, prev: str | None, title: str, name: str,
-                  prev_name: str, empty_text: str, months: list | None = None) -> go.Figure:
-    """Bars of a money measure per month; a line for the same month a year earlier.
-
-    `months`: every month of the chosen period, so a month without data shows as a gap.
-    """
-    if df.empty:
-        return empty(empty_text, title=title)
-    divisor, unit = money_scale(df[value], df[prev] if prev else pd.Series(dtype=float))
-    labels = [fmt.month(p) for p in df["period"]]
-    fig = go.Figure()
-    fig.add_bar(x=df["period"], y=df[value] / divisor, name=name, marker_color=MAIN, customdata=labels,
-                hovertemplate="%{customdata}<br>%{y:,.1f} " + unit + "<extra></extra>")
-    if prev and df[prev].notna().any():
-        fig.add_scatter(x=df["period"], y=df[prev] / divisor, name=prev_name, mode="lines+markers",
-                        line=dict(color=ACCENT, width=2), marker=dict(size=5), customdata=labels,
-                        hovertemplate="%{customdata}, год назад<br>%{y:,.1f} " + unit + "<extra></extra>")
-    axis = pd.Series(pd.to_datetime(months)) if months else df["period"]
-    _month_ticks(fig, axis)
-    if months:
-        half = pd.Timedelta(days=16)
-        fig.update_xaxes(range=[pd.Timestamp(min(months)) - half, pd.Timestamp(max(months)) + half])
-    fig.update_yaxes(title_text=unit, rangemode="tozero")
-    return base_layout(fig, title)
-
-
-def ranked_bars(df: pd.DataFrame, label: str, value: str, title: str, empty_text: str,
-                top: int = 20, color: str = MAIN) -> go.Figure:
-    """Horizontal bars, largest on top (municipalities, divisions, enterprises)."""
-    if df.empty:
-        return empty(empty_text, title=title)
-    data = df.copy()
-    data[label] = _labels(data[label]).to_numpy()
-    data = data.sort_values(value, ascending=False).head(top).iloc[::-1]
-    divisor, unit = money_scale(data[value])
-    fig = go.Figure(go.Bar(
-        x=data[value] / divisor, y=data[label], orientation="h", marker_color=color,
-        hovertemplate="%{y}<br>%{x:,.1f} " + unit + "<extra></extra>",
-    ))
-    fig.update_xaxes(title_text=unit)
-    fig.update_yaxes(automargin=True)
-    return base_layout(fig, title, height=max(260, 26 * len(data) + 90))
-
-
-def share_bars(df: pd.DataFrame, label: str, share: str, title: str, empty_text: str, top: int = 20) -> go.Figure:
-    """Horizontal bars of a share (0..1), shown in percent."""
-    data = df.dropna(subset=[share])
-    if data.empty:
-        return empty(empty_text, title=title)
-    data = data.copy()
-    data[label] = _labels(data[label]).to_numpy()
-    data = data.sort_values(share, ascending=False).head(top).iloc[::-1]
-    fig = go.Figure(go.Bar(
-        x=data[share] * 100, y=data[label], orientation="h", marker_color=PALETTE[2],
-        hovertemplate="%{y}<br>%{x:,.1f} %<extra></extra>",
-    ))
-    fig.update_xaxes(title_text="%", rangemode="tozero")
-    fig.update_yaxes(automargin=True)
-    return base_layout(fig, title, height=max(260, 26 * len(data) + 90))
+    return base_layout(fig, title=title, height=height)
 
 
 def division_label(division, name, width: int = 42) -> str:
     """«28 Производство машин и оборудования…» (short enough for an axis; plain text: the chart escapes it)."""
     if not isinstance(name, str) or not name:
-        return str(division) if isinstance(division, str) else UNKNOWN_MUNICIPALITY
+        return str(division) if isinstance(division, str) else T.UNKNOWN_MUNICIPALITY
     text = f"{division} {name}"
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+# --- Time: the period axis of months, and windows of the same months in successive years -------------
+
+def _period_axis(fig: go.Figure, periods: pd.Series, months: list | None) -> None:
+    """Russian month ticks (at most about 12); with `months` (every month of the chosen period) the axis spans
+    them all, so a month without data shows as a gap."""
+    axis = pd.Series(pd.to_datetime(months)) if months else periods
+    axis = pd.to_datetime(axis).drop_duplicates().sort_values()
+    ticks = axis.iloc[::max(1, len(axis) // 12)]
+    fig.update_xaxes(tickmode="array", tickvals=list(ticks), ticktext=[fmt.month_short(p) for p in ticks])
+    if months:
+        half = pd.Timedelta(days=16)
+        fig.update_xaxes(range=[pd.Timestamp(min(months)) - half, pd.Timestamp(max(months)) + half])
+
+
+def window_label(w_from, w_to, *, compact: bool = False) -> str:
+    """«2025» for a calendar year, «ноя 2024 — окт 2025» otherwise, «мар 2025» for one month;
+    compact (axis ticks): «ноя 24 —<br>окт 25»."""
+    a, b = pd.Timestamp(w_from), pd.Timestamp(w_to)
+    if a.month == 1 and b.month == 12 and a.year == b.year:
+        return str(a.year)
+    if compact:
+        short = lambda t: f"{fmt.MONTHS_SHORT[t.month - 1]} {t.year % 100:02d}"  # noqa: E731
+        return short(a) if a == b else f"{short(a)}–<br>{short(b)}"
+    if a == b:
+        return fmt.month_short(a)
+    return f"{fmt.month_short(a)} — {fmt.month_short(b)}"
+
+
+def _window_axis(frame: pd.DataFrame) -> list[str]:
+    """The x values of a chart over windows (window_from, window_to of each row): compact window labels."""
+    return [window_label(a, b, compact=True) for a, b in zip(frame["window_from"], frame["window_to"])]
+
+
+def _window_layout(fig: go.Figure, title: str) -> go.Figure:
+    """Windows as categories in order, the legend below the chart."""
+    fig.update_xaxes(type="category", tickangle=0)
+    fig = base_layout(fig, title=title, height=420)
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0))
+    return fig
+
+
+# --- Time series -------------------------------------------------------------------------------------
+
+def monthly_trend(frame: pd.DataFrame, *, value: str, title: str, name: str, prev: str | None = None,
+                  prev_name: str = T.YEAR_AGO, months: list | None = None, empty_text: str = T.NO_ROWS) -> go.Figure:
+    """Bars of a money measure per month (`period`); a line for the same month a year earlier (`prev`).
+
+    `months`: every month of the chosen period, so a month without data shows as a gap.
+    """
+    if frame.empty:
+        return empty(empty_text, title=title)
+    divisor, unit = money_scale(frame[value], frame[prev] if prev else pd.Series(dtype=float))
+    labels = [fmt.month(p) for p in frame["period"]]
+    fig = go.Figure()
+    fig.add_bar(x=frame["period"], y=frame[value] / divisor, name=name, marker_color=MAIN, customdata=labels,
+                hovertemplate="%{customdata}<br>%{y:,.1f} " + unit + "<extra></extra>")
+    if prev and frame[prev].notna().any():
+        fig.add_scatter(x=frame["period"], y=frame[prev] / divisor, name=prev_name, mode="lines+markers",
+                        line=dict(color=ACCENT, width=2), marker=dict(size=5), customdata=labels,
+                        hovertemplate=T.CHART_HOVER_YEAR_AGO.format(month="%{customdata}")
+                        + "<br>%{y:,.1f} " + unit + "<extra></extra>")
+    _period_axis(fig, frame["period"], months)
+    fig.update_yaxes(title_text=unit, rangemode="tozero")
+    return base_layout(fig, title=title)
+
+
+def count_trend(frame: pd.DataFrame, *, value: str, title: str, name: str, unit: str, prev: str | None = None,
+                prev_name: str = T.YEAR_AGO, months: list | None = None, empty_text: str = T.NO_ROWS) -> go.Figure:
+    """Bars of a count per month (people, enterprises) in `unit`; a line for the same month a year earlier."""
+    data = frame.dropna(subset=[value]) if not frame.empty else frame
+    if data.empty:
+        return empty(empty_text, title=title)
+    month_names = [fmt.month(p) for p in data["period"]]
+    fig = go.Figure()
+    fig.add_bar(x=data["period"], y=data[value].astype(float), name=name, marker_color=MAIN, customdata=month_names,
+                hovertemplate="%{customdata}<br>%{y:,.0f} " + unit + "<extra></extra>")
+    if prev and data[prev].notna().any():
+        fig.add_scatter(x=data["period"], y=data[prev].astype(float), name=prev_name, mode="lines+markers",
+                        line=dict(color=ACCENT, width=2), marker=dict(size=5), customdata=month_names,
+                        hovertemplate=T.CHART_HOVER_YEAR_AGO.format(month="%{customdata}")
+                        + "<br>%{y:,.0f} " + unit + "<extra></extra>")
+    _period_axis(fig, data["period"], months)
+    fig.update_yaxes(title_text=unit, rangemode="tozero", tickformat=",~f")
+    return base_layout(fig, title=title)
+
+
+def stacked_bars(frame: pd.DataFrame, *, x: str, stack: str, value: str, title: str, by_month: bool = False,
+                 months: list | None = None, missing_label: str = T.UNKNOWN_MUNICIPALITY,
+                 empty_text: str = T.NO_ROWS) -> go.Figure:
+    """Vertical money bars per `x`, stacked by `stack` (e.g. fund); `missing_label` for a missing `stack`.
+
+    `x` is months with `by_month` (`months`: every month of the chosen period, as in monthly_trend),
+    otherwise categories such as years, in ascending order."""
+    if frame.empty or frame[value].notna().sum() == 0:
+        return empty(empty_text, title=title)
+    data = frame.dropna(subset=[value]).copy()
+    data[stack] = _labels(data[stack].fillna(missing_label)).to_numpy()
+    if not by_month:
+        data[x] = _labels(data[x]).to_numpy()
+    divisor, unit = money_scale(data.groupby(x)[value].sum())
+    fig = go.Figure()
+    order = data.groupby(stack)[value].sum().sort_values(ascending=False).index
+    for i, key in enumerate(order):
+        part = data[data[stack] == key]
+        labels = [fmt.month(p) for p in part[x]] if by_month else list(part[x])
+        fig.add_bar(x=part[x], y=part[value] / divisor, name=key, marker_color=PALETTE[i % len(PALETTE)],
+                    customdata=[[t, key] for t in labels],
+                    hovertemplate="%{customdata[0]}<br>%{customdata[1]}: %{y:,.1f} " + unit + "<extra></extra>")
+    fig.update_layout(barmode="stack", showlegend=True)
+    if by_month:
+        _period_axis(fig, data[x], months)
+        fig.update_traces(width=24 * 86_400_000)    # 24 days in ms: a month's bar, however few months have one
+    else:
+        fig.update_xaxes(type="category", categoryorder="category ascending")
+    fig.update_yaxes(title_text=unit, rangemode="tozero")
+    return base_layout(fig, title=title)
+
+
+def shares_over_time(frame: pd.DataFrame, *, series: dict[str, str], title: str,
+                     empty_text: str = T.NO_ROWS) -> go.Figure:
+    """Lines of shares (0..1, shown in %) over windows (kuban.model.cluster.versus_rest()): column -> series name."""
+    if frame.empty:
+        return empty(empty_text)
+    labels = _window_axis(frame)
+    fig = go.Figure()
+    for (col, name), color in zip(series.items(), PALETTE):
+        if frame[col].notna().any():
+            fig.add_scatter(x=labels, y=frame[col] * 100, name=name, mode="lines+markers",
+                            line=dict(color=color, width=2), marker=dict(size=7),
+                            hovertemplate=name + ": %{y:,.1f} " + T.UNIT_PERCENT + "<extra></extra>")
+    fig.update_yaxes(title_text=T.UNIT_PERCENT, rangemode="tozero")
+    return _window_layout(fig, title)
+
+
+def bars_over_time(frame: pd.DataFrame, *, series: dict[str, str], title: str, kind: str = "money",
+                   empty_text: str = T.NO_ROWS) -> go.Figure:
+    """Grouped bars per window, one per series (column -> name; the first dark, the second light), e.g. the
+    cluster against the rest. kind: money (rubles) or change (a relative change, shown in %)."""
+    cols = list(series)
+    if frame.empty or any(c not in frame for c in cols):
+        return empty(empty_text)
+    data = frame.dropna(subset=cols, how="all")
+    if data.empty:
+        return empty(empty_text)
+    labels = _window_axis(data)
+    if kind == "change":
+        divisor, unit, fmt_hover = 0.01, T.UNIT_PERCENT, "%{y:+,.1f} " + T.UNIT_PERCENT
+    else:
+        divisor, unit = money_scale(*(data[c] for c in cols))
+        fmt_hover = "%{y:,.2f} " + unit
+    fig = go.Figure()
+    for (col, name), color in zip(series.items(), (MAIN, PREV)):
+        fig.add_bar(x=labels, y=data[col] / divisor, name=name, marker_color=color,
+                    hovertemplate=name + ": " + fmt_hover + "<extra></extra>")
+    fig.update_yaxes(title_text=unit)
+    fig.update_layout(barmode="group")
+    return _window_layout(fig, title)
+
+
+# --- Ranked horizontal bars ------------------------------------------------------------------------
+
+BAR_KINDS = ("money", "number", "share", "change")
+
+
+def bars(frame: pd.DataFrame, *, label: str, value: str, title: str, kind: str = "money", unit: str = "",
+         per: str = "", decimals: int = 1, top: int = 20, color: str | None = None, wrap: int | None = None,
+         bar_px: int = 26, empty_text: str = T.NO_ROWS) -> go.Figure:
+    """Horizontal bars of `value` per `label` (municipalities, divisions, funds, …), the largest `top`, largest
+    on top; rows without a value are left out.
+
+    kind: money — rubles, on an axis in the unit that suits the largest bar (млн ₽, млрд ₽), `per` after it
+    («млн ₽ на работника»); number — the value as it is, in `unit`; share — 0..1, shown in %; change — a
+    relative change (0.12 = +12 %), growth green and decline red. `decimals` in the hover text (money,
+    number); `wrap`: long labels on lines of about that many characters, with `bar_px` (height per bar)
+    larger to fit them.
+    """
+    if kind not in BAR_KINDS:
+        raise ValueError(f"kind must be one of {BAR_KINDS}, not {kind!r}")
+    data = frame.dropna(subset=[value]) if not frame.empty else frame
+    if data.empty:
+        return empty(empty_text, title=title)
+    data = data.copy()
+    data[label] = _labels(data[label], wrap).to_numpy()
+    data = data.sort_values(value, ascending=False).head(top).iloc[::-1]
+    if kind == "change":
+        pct = data[value] * 100
+        fig = go.Figure(go.Bar(
+            x=pct, y=data[label], orientation="h", marker_color=[POSITIVE if v >= 0 else NEGATIVE for v in pct],
+            customdata=[fmt.percent(v, signed=True) for v in data[value]],
+            hovertemplate="%{y}<br>%{customdata}<extra></extra>",
+        ))
+        fig.update_xaxes(title_text=T.UNIT_PERCENT, zeroline=True, zerolinecolor="#8a96a3")
+    elif kind == "share":
+        fig = go.Figure(go.Bar(
+            x=data[value] * 100, y=data[label], orientation="h", marker_color=color or PALETTE[2],
+            hovertemplate="%{y}<br>%{x:,." + str(decimals) + "f} " + T.UNIT_PERCENT + "<extra></extra>",
+        ))
+        fig.update_xaxes(title_text=T.UNIT_PERCENT, rangemode="tozero")
+    else:
+        divisor, base = money_scale(data[value]) if kind == "money" else (1.0, unit)
+        axis = (base + " " + per).strip()
+        fig = go.Figure(go.Bar(
+            x=data[value] / divisor, y=data[label], orientation="h", marker_color=color or MAIN,
+            hovertemplate="%{y}<br>%{x:,." + str(decimals) + "f} " + axis + "<extra></extra>",
+        ))
+        fig.update_xaxes(title_text=axis, rangemode="tozero", tickformat=",~f")
+    fig.update_yaxes(automargin=True)
+    return base_layout(fig, title=title, height=max(260, bar_px * len(data) + 90))
 
 
 # --- The map of municipalities (offline: plain axes, no tiles, no fetched topojson) ---------
@@ -171,8 +327,8 @@ def _box(x: float, y: float, width: float, position: str) -> tuple[float, float,
     return x0, y0, x0 + width, y0 + _LABEL_H
 
 
-def label_positions(xs, ys, labels: list[str], order) -> list[str]:
-    """A text position per point so that labels overlap as little as possible (greedy, largest first).
+def label_positions(xs, ys, labels: list[str], *, order) -> list[str]:
+    """A text position per point so that labels overlap as little as possible (greedy, in `order`, largest first).
 
     Every label keeps its text; only its side of the point changes. Deterministic.
     """
@@ -198,16 +354,17 @@ def label_positions(xs, ys, labels: list[str], order) -> list[str]:
     return out
 
 
-def municipality_map(df: pd.DataFrame, value: str, title: str, value_label: str,
-                     money: bool = True, boundaries=None, selected: tuple[str, ...] = (),
-                     height: int = 560, unit: str | None = None) -> go.Figure:
+def municipality_map(frame: pd.DataFrame, *, value: str, title: str, value_label: str, money: bool = True,
+                     unit: str | None = None, boundaries=None, selected: tuple[str, ...] = (),
+                     height: int = 560) -> go.Figure:
     """Municipalities coloured and sized by `value`; click a circle to choose that municipality.
 
-    `df` has oktmo, municipality, lat, lon and the value. With `boundaries` (kuban.data.geo.Boundaries)
-    polygons are filled by value; otherwise circles sit at the administrative centres.
+    `frame` has oktmo, municipality, lat, lon and the value. Money is shown in the unit that suits it; another
+    value in `unit` (default `value_label`). With `boundaries` (kuban.data.geo.Boundaries) polygons are filled
+    by value; otherwise circles sit at the administrative centres. `selected`: OKTMO codes drawn with a red ring.
     Every municipality appears (no data = grey), so the map always shows the whole krai.
     """
-    data = df.dropna(subset=["lat", "lon"]).copy()
+    data = frame.dropna(subset=["lat", "lon"]).copy()
     if data.empty:
         return empty(title)
     vals = data[value].astype(float)
@@ -224,12 +381,12 @@ def municipality_map(df: pd.DataFrame, value: str, title: str, value_label: str,
                                 hoverinfo="skip", showlegend=False)
     peak = max(hi, 1e-9)
     has = shown.notna().to_numpy() & (shown.fillna(0).to_numpy() != 0)
-    names = data["municipality"].fillna(UNKNOWN_MUNICIPALITY).astype(str)
-    short = names.str.replace(" район", "", regex=False)
+    names = data["municipality"].fillna(T.UNKNOWN_MUNICIPALITY).astype(str)
+    short = _short_names(names)
     positions = label_positions(data["lon"].to_numpy(), data["lat"].to_numpy(), list(short),
                                 order=(-shown.fillna(0)).to_numpy().argsort(kind="stable"))
     labels = _labels(short)
-    text_values = [(fmt.number(v, 1) + fmt.NBSP + unit) if v == v else "нет данных" for v in shown]
+    text_values = [(fmt.number(v, 1) + fmt.NBSP + unit) if v == v else T.MAP_NO_DATA for v in shown]
     # customdata: oktmo (what a click selects, kuban.app.ui), the name and the value as hover text
     custom = list(zip(data["oktmo"], _labels(names), text_values))
     border = ["#c0392b" if o in selected else "white" for o in data["oktmo"]]
@@ -258,45 +415,27 @@ def municipality_map(df: pd.DataFrame, value: str, title: str, value_label: str,
     fig.update_xaxes(visible=False, showgrid=False)
     fig.update_yaxes(visible=False, showgrid=False, scaleanchor="x", scaleratio=1 / LAT0_COS)
     fig.update_layout(dragmode=False, clickmode="event+select")
-    return base_layout(fig, title, height=height)
+    return base_layout(fig, title=title, height=height)
 
 
-# --- The cluster page (pages/cluster.py) -----------------------------------------------------
+# --- Location quotients: the heat map and the quadrant ---------------------------------------------
 
 LQ_LOW, LQ_MID, LQ_HIGH = "#e07b24", "#f5f6f8", "#1f5fa6"   # below the krai, as the krai, above it
 THIN_GREY = "#d3d7dd"
 QUADRANT_COLORS = {"leading": "#1f5fa6", "mature": "#8e6bbf", "emerging": "#3a9a5b", "transforming": "#e07b24"}
 
 
-def window_label(w_from, w_to, compact: bool = False) -> str:
-    """«2025» for a calendar year, «ноя 2024 — окт 2025» otherwise, «мар 2025» for one month;
-    compact (axis ticks): «ноя 24 —<br>окт 25»."""
-    a, b = pd.Timestamp(w_from), pd.Timestamp(w_to)
-    if a.month == 1 and b.month == 12 and a.year == b.year:
-        return str(a.year)
-    if compact:
-        short = lambda t: f"{fmt.MONTHS_SHORT[t.month - 1]} {t.year % 100:02d}"  # noqa: E731
-        return short(a) if a == b else f"{short(a)}–<br>{short(b)}"
-    if a == b:
-        return fmt.month_short(a)
-    return f"{fmt.month_short(a)} — {fmt.month_short(b)}"
+def lq_heatmap(frame: pd.DataFrame, *, value: str, columns: dict[str, str], title: str,
+               thin_text: str = T.CLUSTER_HOVER_THIN, zmax: float = 3.0, empty_text: str = T.NO_ROWS) -> go.Figure:
+    """Location quotients, municipalities (rows, in the order of `frame`) × industries (`columns`: key -> label).
 
-
-def _below_legend(fig: go.Figure) -> None:
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0))
-
-
-def lq_heatmap(df: pd.DataFrame, value: str, columns: dict[str, str], title: str, thin_text: str,
-               empty_text: str, zmax: float = 3.0) -> go.Figure:
-    """Location quotients, municipalities (rows, in the order of `df`) × industries (`columns`: key -> label).
-
-    `df` is long: municipality, industry, `value`, thin (bool), enterprises. The column labels are figure
-    text as they are (kuban.model.cluster.heatmap_columns builds them from validated codes); municipality names are
-    escaped here. A cell with too little data is
+    `frame` is long: municipality, industry, `value`, thin (bool), enterprises. The column labels are figure
+    text as they are (kuban.app.cluster_view.heatmap_columns builds them from validated codes); municipality
+    names are escaped here. A cell with too little data is
     grey and says `thin_text` (or «—» where the industry has no enterprise there); the colour scale is
     orange below 1 (less than the krai), neutral at 1, blue above (specialised), saturating at `zmax`.
     """
-    data = df[df["industry"].isin(list(columns))]
+    data = frame[frame["industry"].isin(list(columns))]
     if data.empty:
         return empty(empty_text)
     data = data.assign(municipality=_labels(data["municipality"]).to_numpy())
@@ -317,13 +456,14 @@ def lq_heatmap(df: pd.DataFrame, value: str, columns: dict[str, str], title: str
                 zgr.append(1)
                 tr.append("")
                 tgr.append(f"({shown})" if n > 0 else "—")
-                hr.append(f"{r}<br>{columns[c]}<br>LQ {shown} — {thin_text}, предприятий: {n}")
+                hr.append(T.CHART_LQ_HOVER_THIN.format(municipality=r, column=columns[c], lq=shown, thin=thin_text,
+                                                       n=n))
             else:
                 zr.append(min(v, zmax) if v == v else None)
                 zgr.append(None)
                 tr.append(shown)
                 tgr.append("")
-                hr.append(f"{r}<br>{columns[c]}<br>LQ {shown}, предприятий: {n}")
+                hr.append(T.CHART_LQ_HOVER.format(municipality=r, column=columns[c], lq=shown, n=n))
         z.append(zr)
         zg.append(zgr)
         text.append(tr)
@@ -339,37 +479,42 @@ def lq_heatmap(df: pd.DataFrame, value: str, columns: dict[str, str], title: str
                     colorscale=[[0, LQ_LOW], [mid, LQ_MID], [1, LQ_HIGH]],
                     text=text, texttemplate="%{text}", textfont=dict(size=12),
                     customdata=hover, hovertemplate="%{customdata}<extra></extra>", xgap=2, ygap=2,
-                    colorbar=dict(title=dict(text="LQ"), thickness=12, len=0.5, tickvals=[0, 1, 2, zmax],
+                    colorbar=dict(title=dict(text=T.CHART_LQ_SCALE), thickness=12, len=0.5, tickvals=[0, 1, 2, zmax],
                                   ticktext=["0", "1", "2", f"≥{fmt.number(zmax, 0)}"]))
     fig.update_xaxes(side="top", showgrid=False, tickangle=0)
     fig.update_yaxes(autorange="reversed", showgrid=False, automargin=True)
-    fig = base_layout(fig, title, height=max(300, 26 * len(rows) + 140))
+    fig = base_layout(fig, title=title, height=max(300, 26 * len(rows) + 140))
     fig.update_layout(margin=dict(l=10, r=10, t=120, b=10), plot_bgcolor="white",
                       title=dict(text=title, x=0, xanchor="left", y=0.995, yanchor="top", yref="container"))
     return fig
 
 
-def lq_quadrant(df: pd.DataFrame, x: str, y: str, size: str, threshold: float, names: dict[str, str],
-                title: str, x_title: str, y_title: str, size_unit: str, empty_text: str) -> go.Figure:
-    """The Purdue quadrant: cluster LQ now (x) against its change (y); bubble area = `size`.
+def lq_quadrant(frame: pd.DataFrame, *, threshold: float, title: str, x_title: str, y_title: str,
+                size_unit: str, names: dict[str, str] = T.CLUSTER_QUADRANTS, x: str = "lq", y: str = "change",
+                size: str = "employees", empty_text: str = T.NO_ROWS) -> go.Figure:
+    """The Purdue quadrant: LQ now (`x`) against its change (`y`); bubble area = `size` (in `size_unit`).
 
-    `df`: municipality, x, y, size, quadrant (leading/mature/emerging/transforming/thin). `names` gives the
-    Russian name of each quadrant key (thin = «мало данных», drawn grey and unlabelled).
-    Lines at the LQ threshold and at zero change; quadrant names in the corners.
+    `frame` (kuban.app.cluster_view.quadrant_frame): municipality, x, y, size, quadrant
+    (leading/mature/emerging/transforming/thin). `names` gives the Russian name of each quadrant key
+    (thin = «мало данных», drawn grey and unlabelled).
+    Lines at the LQ `threshold` and at zero change; quadrant names in the corners.
     """
-    data = df.dropna(subset=[x, y])
+    data = frame.dropna(subset=[x, y])
     if data.empty:
         return empty(empty_text)
     peak = float(data[size].max()) or 1.0
     sizeref = 2.0 * peak / (48 ** 2)
+    hover = T.CHART_QUADRANT_HOVER.format(
+        municipality="%{customdata[0]}", lq="%{customdata[1]}", change="%{customdata[2]}", size="%{customdata[3]}",
+        unit=fmt.plot(size_unit), quadrant="%{customdata[4]}") + "<extra></extra>"
     fig = go.Figure()
     for key in ("thin", "transforming", "emerging", "mature", "leading"):
         part = data[data["quadrant"] == key]
         if part.empty:
             continue
         is_thin = key == "thin"
-        munis = part["municipality"].fillna(UNKNOWN_MUNICIPALITY).astype(str)
-        labels = _labels(munis.str.replace(" район", "", regex=False))
+        munis = part["municipality"].fillna(T.UNKNOWN_MUNICIPALITY).astype(str)
+        labels = _labels(_short_names(munis))
         custom = list(zip(_labels(munis), [fmt.number(v, 2) for v in part[x]],
                           [("+" if v > 0 else "") + fmt.number(v, 2) for v in part[y]],
                           [fmt.number(v, 0) for v in part[size]], [names[key]] * len(part)))
@@ -380,8 +525,7 @@ def lq_quadrant(df: pd.DataFrame, x: str, y: str, size: str, threshold: float, n
                         color=THIN_GREY if is_thin else QUADRANT_COLORS[key],
                         opacity=0.55 if is_thin else 0.8, line=dict(color="white", width=1)),
             customdata=custom,
-            hovertemplate="%{customdata[0]}<br>LQ %{customdata[1]}, изменение %{customdata[2]}<br>"
-                          "%{customdata[3]} " + fmt.plot(size_unit) + " · %{customdata[4]}<extra></extra>",
+            hovertemplate=hover,
         )
     xs, ys = data[x].astype(float), data[y].astype(float)
     x_hi = max(threshold * 1.4, float(xs.max()) * 1.12)
@@ -395,153 +539,6 @@ def lq_quadrant(df: pd.DataFrame, x: str, y: str, size: str, threshold: float, n
                            font=dict(size=13, color=QUADRANT_COLORS[key]))
     fig.update_xaxes(title_text=x_title, range=[x_lo, x_hi])
     fig.update_yaxes(title_text=y_title, range=[-y_span, y_span])
-    fig = base_layout(fig, title, height=520)
+    fig = base_layout(fig, title=title, height=520)
     fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0))
     return fig
-
-
-def shares_over_time(df: pd.DataFrame, series: dict[str, str], title: str, empty_text: str) -> go.Figure:
-    """Lines of shares (0..1, shown in %) over the windows of kuban.model.cluster.versus_rest()."""
-    if df.empty:
-        return empty(empty_text)
-    labels = [window_label(a, b, compact=True) for a, b in zip(df["window_from"], df["window_to"])]
-    fig = go.Figure()
-    for (col, name), color in zip(series.items(), PALETTE):
-        if df[col].notna().any():
-            fig.add_scatter(x=labels, y=df[col] * 100, name=name, mode="lines+markers",
-                            line=dict(color=color, width=2), marker=dict(size=7),
-                            hovertemplate=name + ": %{y:,.1f} %<extra></extra>")
-    fig.update_xaxes(type="category", tickangle=0)
-    fig.update_yaxes(title_text="%", rangemode="tozero")
-    fig = base_layout(fig, title, height=420)
-    _below_legend(fig)
-    return fig
-
-
-def cluster_vs_rest(df: pd.DataFrame, c_col: str, r_col: str, names: tuple[str, str], title: str,
-                    empty_text: str, kind: str = "money") -> go.Figure:
-    """Grouped bars per window: the cluster against the rest. kind: money (rubles) or percent (a change)."""
-    if df.empty or c_col not in df or r_col not in df:
-        return empty(empty_text)
-    data = df.dropna(subset=[c_col, r_col], how="all")
-    if data.empty:
-        return empty(empty_text)
-    labels = [window_label(a, b, compact=True) for a, b in zip(data["window_from"], data["window_to"])]
-    if kind == "percent":
-        divisor, unit, fmt_hover = 0.01, "%", "%{y:+,.1f} %"
-    else:
-        divisor, unit = money_scale(data[c_col], data[r_col])
-        fmt_hover = "%{y:,.2f} " + unit
-    fig = go.Figure()
-    for col, name, color in ((c_col, names[0], MAIN), (r_col, names[1], PREV)):
-        fig.add_bar(x=labels, y=data[col] / divisor, name=name, marker_color=color,
-                    hovertemplate=name + ": " + fmt_hover + "<extra></extra>")
-    fig.update_xaxes(type="category", tickangle=0)
-    fig.update_yaxes(title_text=unit)
-    fig.update_layout(barmode="group")
-    fig = base_layout(fig, title, height=420)
-    _below_legend(fig)
-    return fig
-
-
-# --- Production, loans, subsidies (pages/production.py, loans.py, subsidies.py) ------------
-
-POSITIVE, NEGATIVE = PALETTE[2], PALETTE[3]
-
-
-def _period_axis(fig: go.Figure, periods: pd.Series, months: list | None) -> None:
-    """Russian month ticks; with `months` (every month of the chosen period) the axis spans them all."""
-    _month_ticks(fig, pd.Series(pd.to_datetime(months)) if months else periods)
-    if months:
-        half = pd.Timedelta(days=16)
-        fig.update_xaxes(range=[pd.Timestamp(min(months)) - half, pd.Timestamp(max(months)) + half])
-
-
-def count_trend(df: pd.DataFrame, value: str, prev: str | None, title: str, name: str, prev_name: str,
-                unit: str, empty_text: str, months: list | None = None) -> go.Figure:
-    """Bars of a count per month (people, enterprises); a line for the same month a year earlier."""
-    data = df.dropna(subset=[value]) if not df.empty else df
-    if data.empty:
-        return empty(empty_text, title=title)
-    month_names = [fmt.month(p) for p in data["period"]]
-    fig = go.Figure()
-    fig.add_bar(x=data["period"], y=data[value].astype(float), name=name, marker_color=MAIN, customdata=month_names,
-                hovertemplate="%{customdata}<br>%{y:,.0f} " + unit + "<extra></extra>")
-    if prev and data[prev].notna().any():
-        fig.add_scatter(x=data["period"], y=data[prev].astype(float), name=prev_name, mode="lines+markers",
-                        line=dict(color=ACCENT, width=2), marker=dict(size=5), customdata=month_names,
-                        hovertemplate="%{customdata}, год назад<br>%{y:,.0f} " + unit + "<extra></extra>")
-    _period_axis(fig, data["period"], months)
-    fig.update_yaxes(title_text=unit, rangemode="tozero", tickformat=",~f")
-    return base_layout(fig, title)
-
-
-def ranked_values(df: pd.DataFrame, label: str, value: str, title: str, empty_text: str, unit_suffix: str = "",
-                  money: bool = True, unit: str = "", top: int = 20, color: str = MAIN,
-                  decimals: int = 1, bar_px: int = 26, wrap: int | None = None) -> go.Figure:
-    """Horizontal bars, largest on top, of a money ratio («тыс. ₽ на работника») or a plain number (`unit`).
-
-    `wrap`: break long labels into lines of about that many characters; `bar_px`: height per bar (larger
-    for wrapped labels)."""
-    data = df.dropna(subset=[value]) if not df.empty else df
-    if data.empty:
-        return empty(empty_text, title=title)
-    data = data.copy()
-    data[label] = _labels(data[label], wrap).to_numpy()
-    data = data.sort_values(value, ascending=False).head(top).iloc[::-1]
-    divisor, base = money_scale(data[value]) if money else (1.0, unit)
-    axis = (base + " " + unit_suffix).strip()
-    fig = go.Figure(go.Bar(
-        x=data[value] / divisor, y=data[label], orientation="h", marker_color=color,
-        hovertemplate="%{y}<br>%{x:,." + str(decimals) + "f} " + axis + "<extra></extra>",
-    ))
-    fig.update_xaxes(title_text=axis, rangemode="tozero", tickformat=",~f")
-    fig.update_yaxes(automargin=True)
-    return base_layout(fig, title, height=max(260, bar_px * len(data) + 90))
-
-
-def change_bars(df: pd.DataFrame, label: str, change: str, title: str, empty_text: str, top: int = 44) -> go.Figure:
-    """Horizontal bars of a relative change (0.12 = +12 %): growth green, decline red, largest on top."""
-    data = df.dropna(subset=[change]) if not df.empty else df
-    if data.empty:
-        return empty(empty_text, title=title)
-    data = data.copy()
-    data[label] = _labels(data[label]).to_numpy()
-    data = data.sort_values(change, ascending=False).head(top).iloc[::-1]
-    pct = data[change] * 100
-    fig = go.Figure(go.Bar(
-        x=pct, y=data[label], orientation="h", marker_color=[POSITIVE if v >= 0 else NEGATIVE for v in pct],
-        customdata=[fmt.percent(v, signed=True) for v in data[change]],
-        hovertemplate="%{y}<br>%{customdata}<extra></extra>",
-    ))
-    fig.update_xaxes(title_text="%", zeroline=True, zerolinecolor="#8a96a3")
-    fig.update_yaxes(automargin=True)
-    return base_layout(fig, title, height=max(260, 26 * len(data) + 90))
-
-
-def stacked_bars(df: pd.DataFrame, x: str, stack: str, value: str, title: str, empty_text: str,
-                 months: bool = False, stack_label: str | None = None, period: list | None = None) -> go.Figure:
-    """Vertical money bars per `x` (months or categories such as years), stacked by `stack` (e.g. fund)."""
-    if df.empty or df[value].notna().sum() == 0:
-        return empty(empty_text, title=title)
-    data = df.dropna(subset=[value]).copy()
-    data[stack] = _labels(data[stack].fillna(stack_label or UNKNOWN_MUNICIPALITY)).to_numpy()
-    if not months:
-        data[x] = _labels(data[x]).to_numpy()
-    divisor, unit = money_scale(data.groupby(x)[value].sum())
-    fig = go.Figure()
-    order = data.groupby(stack)[value].sum().sort_values(ascending=False).index
-    for i, key in enumerate(order):
-        part = data[data[stack] == key]
-        labels = [fmt.month(p) for p in part[x]] if months else list(part[x])
-        fig.add_bar(x=part[x], y=part[value] / divisor, name=key, marker_color=PALETTE[i % len(PALETTE)],
-                    customdata=[[t, key] for t in labels],
-                    hovertemplate="%{customdata[0]}<br>%{customdata[1]}: %{y:,.1f} " + unit + "<extra></extra>")
-    fig.update_layout(barmode="stack", showlegend=True)
-    if months:
-        _period_axis(fig, data[x], period)
-        fig.update_traces(width=24 * 86_400_000)    # 24 days in ms: a month's bar, however few months have one
-    else:
-        fig.update_xaxes(type="category", categoryorder="category ascending")
-    fig.update_yaxes(title_text=unit, rangemode="tozero")
-    return base_layout(fig, title)

@@ -274,8 +274,8 @@ def municipality_map(frame: pd.DataFrame, value: str, title: str, value_label: s
     munis = run("municipality_list").rename(columns={"name": "municipality"})
     data = munis.merge(frame[["oktmo", value]].dropna(subset=["oktmo"]), on="oktmo", how="left")
     f = filters()
-    fig = charts.municipality_map(data, value, title, value_label, money=money, boundaries=database().boundaries,
-                                  selected=f.munis if f else (), unit=unit)
+    fig = charts.municipality_map(data, value=value, title=title, value_label=value_label, money=money, unit=unit,
+                                  boundaries=database().boundaries, selected=f.munis if f else ())
     st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, on_select=lambda: _on_map_click(key),
                     selection_mode="points")
     st.caption(T.MAP_HINT)

@@ -1,9 +1,18 @@
-"""Chart builders: Russian separators and labels, and the map's label placement."""
+"""Chart builders: Russian separators and labels, the map's label placement, the one horizontal-bar builder
+by kind, and every builder's options by keyword."""
 from __future__ import annotations
 
+import inspect
+from datetime import date
+
 import pandas as pd
+import pytest
 
 from kuban.app import charts
+
+NB = "\u00a0"
+BUILDERS = ["monthly_trend", "count_trend", "stacked_bars", "shares_over_time", "bars_over_time", "bars",
+            "municipality_map", "lq_heatmap", "lq_quadrant"]
 
 
 def test_map_labels_of_close_points_do_not_overlap():
@@ -20,9 +29,72 @@ def test_map_labels_of_close_points_do_not_overlap():
 def test_map_uses_russian_separators_and_all_municipalities():
     df = pd.DataFrame({"oktmo": ["03621000", "03701000"], "municipality": ["Кореновский район", "Краснодар"],
                        "lat": [45.46, 45.04], "lon": [39.46, 38.98], "v": [2_500_000_000.0, None]})
-    fig = charts.municipality_map(df, "v", "Карта", "Отгрузка")
+    fig = charts.municipality_map(df, value="v", title="Карта", value_label="Отгрузка")
     assert fig.layout.separators == ",\u00a0"
     texts = [t for trace in fig.data for t in trace.text]
     assert texts == ["Краснодар", "Кореновский"]        # no data first (grey), then the measured one
     hover = [c[2] for trace in fig.data for c in trace.customdata]
     assert hover == ["нет данных", "2,5\u00a0млрд\u00a0₽"]
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_every_builder_takes_the_frame_then_keywords_only(name):
+    params = list(inspect.signature(getattr(charts, name)).parameters.values())
+    assert params[0].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params[1:]), name
+    with pytest.raises(TypeError):
+        getattr(charts, name)(pd.DataFrame(), "value")
+
+
+BARS = pd.DataFrame({"name": ["А", "Б", "В", "Г"], "rub": [2.5e9, 400e6, None, 1.2e9],
+                     "share": [0.25, 0.5, None, 0.1], "change": [0.12, -0.05, None, 0.0]})
+
+
+def test_bars_of_money_largest_on_top_in_one_unit():
+    fig = charts.bars(BARS, label="name", value="rub", title="Отгрузка", top=2)
+    bar = fig.data[0]
+    assert list(bar.y) == ["Г", "А"]           # the two largest, the largest last (on top); В has no value
+    assert list(bar.x) == pytest.approx([1.2, 2.5])             # млрд ₽, the unit of the largest bar
+    assert fig.layout.xaxis.title.text == f"млрд{NB}₽"
+    assert bar.hovertemplate == f"%{{y}}<br>%{{x:,.1f}} млрд{NB}₽<extra></extra>"
+    assert fig.layout.height == 260                            # at least 260 px; 26 px a bar above that
+    tall = charts.bars(BARS, label="name", value="rub", title="t", per="на работника", decimals=2, bar_px=44)
+    assert tall.layout.xaxis.title.text == f"млрд{NB}₽ на работника"
+    assert tall.data[0].hovertemplate == f"%{{y}}<br>%{{x:,.2f}} млрд{NB}₽ на работника<extra></extra>"
+    many = pd.DataFrame({"name": list("абвгдежзик"), "rub": [float(i) for i in range(1, 11)]})
+    assert charts.bars(many, label="name", value="rub", title="t", bar_px=44).layout.height == 44 * 10 + 90
+
+
+def test_bars_of_a_number_a_share_and_a_change():
+    number = charts.bars(BARS, label="name", value="rub", title="t", kind="number", unit="₽", decimals=0)
+    assert list(number.data[0].x) == [400e6, 1.2e9, 2.5e9] and number.layout.xaxis.title.text == "₽"
+    assert number.data[0].marker.color == charts.MAIN
+    share = charts.bars(BARS, label="name", value="share", title="t", kind="share")
+    assert list(share.data[0].x) == pytest.approx([10.0, 25.0, 50.0]) and share.layout.xaxis.title.text == "%"
+    assert share.data[0].marker.color == charts.PALETTE[2]
+    change = charts.bars(BARS, label="name", value="change", title="t", kind="change")
+    assert list(change.data[0].y) == ["Б", "Г", "А"]
+    assert list(change.data[0].marker.color) == [charts.NEGATIVE, charts.POSITIVE, charts.POSITIVE]
+    assert list(change.data[0].customdata) == [f"-5,0{NB}%", f"0,0{NB}%", f"+12,0{NB}%"]
+    with pytest.raises(ValueError):
+        charts.bars(BARS, label="name", value="rub", title="t", kind="percent")
+
+
+def test_bars_without_values_say_so_under_their_title():
+    fig = charts.bars(BARS.iloc[2:3], label="name", value="rub", title="Отгрузка", empty_text="Нет данных")
+    assert fig.layout.annotations[0].text == "Нет данных" and fig.layout.title.text == "Отгрузка"
+
+
+def test_time_series_share_one_period_axis():
+    months = [date(2025, m, 1) for m in range(1, 13)]
+    frame = pd.DataFrame({"period": pd.to_datetime(["2025-03-01", "2025-05-01"]), "rub": [1e6, 2e6],
+                          "prev": [None, 1e6], "people": [10.0, 12.0], "fund": ["Ф", "Ф"]})
+    figures = [charts.monthly_trend(frame, value="rub", prev="prev", title="t", name="n", months=months),
+               charts.count_trend(frame, value="people", title="t", name="n", unit="чел.", months=months),
+               charts.stacked_bars(frame, x="period", stack="fund", value="rub", title="t", by_month=True,
+                                   months=months)]
+    for fig in figures:                     # every chosen month on the axis, a month without data as a gap
+        assert list(fig.layout.xaxis.ticktext) == [f"{m} 2025" for m in (
+            "янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")]
+        assert fig.layout.xaxis.range[0] == pd.Timestamp("2024-12-16")
+    assert figures[0].data[1].hovertemplate.startswith("%{customdata}, год назад<br>")

@@ -94,9 +94,11 @@ def test_a_period_without_data_gives_empty_charts_not_errors(run):
     a = C.analyse(run, Definition(), [], date(2030, 1, 1), date(2030, 12, 1))
     empty = C.versus_rest(pd.DataFrame(columns=["years_back", "window_from", "window_to", "in_cluster",
                                                 "shipped_rub", "output_rub", "employees", "support_rub"]))
-    for fig in (charts.cluster_vs_rest(empty, "c_growth", "r_growth", ("a", "b"), "t", "нет"),
-                charts.shares_over_time(empty, {"share_shipped": "x"}, "t", "нет"),
-                charts.lq_heatmap(a.lqs, "lq_employment", cluster_view.heatmap_columns(Definition()), "t", "м", "нет"),
-                charts.lq_quadrant(cluster_view.quadrant_frame(a.lqs), "lq", "change", "employees", 1.25,
-                                   {"thin": "м"}, "t", "x", "y", "ч", "нет")):
+    for fig in (charts.bars_over_time(empty, series={"c_growth": "a", "r_growth": "b"}, title="t", kind="change",
+                                      empty_text="нет"),
+                charts.shares_over_time(empty, series={"share_shipped": "x"}, title="t", empty_text="нет"),
+                charts.lq_heatmap(a.lqs, value="lq_employment", columns=cluster_view.heatmap_columns(Definition()),
+                                  title="t", thin_text="м", empty_text="нет"),
+                charts.lq_quadrant(cluster_view.quadrant_frame(a.lqs), threshold=1.25, names={"thin": "м"}, title="t",
+                                   x_title="x", y_title="y", size_unit="ч", empty_text="нет")):
         assert fig.layout.annotations[0].text == "нет"

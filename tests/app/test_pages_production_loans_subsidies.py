@@ -219,9 +219,9 @@ def test_map_figure_draws_polygons_with_boundaries(tmp_path):
     data = munis.rename(columns={"name": "municipality"}).assign(value=None)
     data.loc[data["oktmo"] == KORENOVSK, "value"] = 90e6
     data["value"] = data["value"].astype(float)
-    plain = charts.municipality_map(data, "value", "t", "v")
+    plain = charts.municipality_map(data, value="value", title="t", value_label="v")
     assert not [t for t in plain.data if t.fill == "toself"]
-    fig = charts.municipality_map(data, "value", "t", "v", boundaries=b)
+    fig = charts.municipality_map(data, value="value", title="t", value_label="v", boundaries=b)
     polygons = [t for t in fig.data if t.fill == "toself"]
     assert len(polygons) == 3
     assert {round(min(t.x), 2) for t in polygons} == {39.36, 38.88, 38.06}

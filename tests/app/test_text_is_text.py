@@ -189,18 +189,18 @@ NAMES = list(textdata.HOSTILE)
 def test_bar_charts_escape_labels():
     df = pd.DataFrame({"label": NAMES, "v": [float(i + 1) * 1e6 for i in range(len(NAMES))],
                        "share": [0.1] * len(NAMES), "change": [0.05, -0.05] * 3})
-    assert_escaped(charts.ranked_bars(df, "label", "v", "t", "нет"))
-    assert_escaped(charts.ranked_values(df, "label", "v", "t", "нет"))
-    assert_escaped(charts.ranked_values(df, "label", "v", "t", "нет", wrap=10), whole=False)   # cut in lines
-    assert_escaped(charts.share_bars(df, "label", "share", "t", "нет"))
-    assert_escaped(charts.change_bars(df, "label", "change", "t", "нет"))
-    bars = charts.ranked_bars(df, "label", "v", "t", "нет")
+    assert_escaped(charts.bars(df, label="label", value="v", title="t"))
+    assert_escaped(charts.bars(df, label="label", value="v", title="t", kind="number", unit="шт."))
+    assert_escaped(charts.bars(df, label="label", value="v", title="t", wrap=10), whole=False)   # cut in lines
+    assert_escaped(charts.bars(df, label="label", value="share", title="t", kind="share"))
+    assert_escaped(charts.bars(df, label="label", value="change", title="t", kind="change"))
+    bars = charts.bars(df, label="label", value="v", title="t")
     assert [plotly_decode(y) for y in bars.data[0].y] == NAMES      # shown as written (largest, the last, on top)
 
 
 def test_stacked_bars_escape_legend_and_hover():
     df = pd.DataFrame({"year": ["2024", textdata.LINK] * 3, "fund": NAMES, "v": [1e6] * 6})
-    fig = charts.stacked_bars(df, "year", "fund", "v", "t", "нет")
+    fig = charts.stacked_bars(df, x="year", stack="fund", value="v", title="t")
     assert_escaped(fig)
     assert sorted(plotly_decode(t.name) for t in fig.data) == sorted(NAMES)
     for trace in fig.data:                                    # the fund travels in customdata
@@ -210,7 +210,7 @@ def test_stacked_bars_escape_legend_and_hover():
 def test_map_escapes_names_and_clicks_by_code():
     df = pd.DataFrame({"oktmo": ["03621000", "03701000", "03601000"], "municipality": NAMES[:3],
                        "lat": [45.46, 45.04, 44.87], "lon": [39.46, 38.98, 38.16], "v": [2e9, None, 1e9]})
-    fig = charts.municipality_map(df, "v", "Карта", "Отгрузка")
+    fig = charts.municipality_map(df, value="v", title="Карта", value_label="Отгрузка")
     assert_escaped(fig, NAMES[:3])
     custom = [c for trace in fig.data for c in trace.customdata]
     assert sorted(c[0] for c in custom) == sorted(df["oktmo"])      # what kuban.app.ui._on_map_click reads
@@ -220,11 +220,11 @@ def test_map_escapes_names_and_clicks_by_code():
 def test_cluster_charts_escape_municipalities():
     lq = pd.DataFrame({"municipality": NAMES[:3], "industry": ["28"] * 3, "lq": [1.5, 0.5, 2.0],
                        "thin": [False, True, False], "enterprises": [3, 1, 4]})
-    assert_escaped(charts.lq_heatmap(lq, "lq", {"28": "<b>28</b>"}, "t", "мало", "нет"), NAMES[:3])
+    assert_escaped(charts.lq_heatmap(lq, value="lq", columns={"28": "<b>28</b>"}, title="t"), NAMES[:3])
     quad = pd.DataFrame({"municipality": NAMES[:4], "lq": [1.5, 0.5, 2.0, 1.0], "change": [0.1, -0.1, 0.2, 0.0],
                          "employees": [100, 200, 300, 50], "quadrant": ["leading", "transforming", "leading", "thin"]})
-    assert_escaped(charts.lq_quadrant(quad, "lq", "change", "employees", 1.25, T.CLUSTER_QUADRANTS, "t", "x", "y",
-                                      "чел.", "нет"), NAMES[:4])
+    assert_escaped(charts.lq_quadrant(quad, threshold=1.25, title="t", x_title="x", y_title="y", size_unit="чел.",
+                                      names=T.CLUSTER_QUADRANTS), NAMES[:4])
 
 
 # --- 3. Every page on the hostile folder (AppTest) -------------------------------------------------------------
