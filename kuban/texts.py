@@ -508,7 +508,10 @@ DL_PRODUCTION_ROWS = "Производство по предприятиям и 
 
 # ФРП loans
 LOANS_TITLE = "Займы Фонда развития промышленности"
-from kuban.data.contract import LOAN_REFUSED_STATUSES  # noqa: E402,F401 - data values, defined in the contract
+# Loan statuses meaning a refused (or withdrawn) application, compared trimmed and case-insensitively; a missing
+# or other status is not a refusal. The one definition: the model loads it into the table loan_refused_statuses,
+# read by the macro is_refused (queries/model/measures.sql); no query takes it as a parameter.
+LOAN_REFUSED_STATUSES = ("Отказано", "Отказ", "Отклонено", "Отклонён", "Отклонен", "Отозвано", "Отозван", "Отозвана")
 LOANS_NOTE = (
     "Займы федерального ФРП и ФРП Краснодарского края с датой решения в выбранных месяцах; муниципальное "
     "образование и отрасль — заёмщика. В портфель не входят отказы (статус «Отказано» и подобные); они видны "

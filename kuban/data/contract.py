@@ -129,11 +129,6 @@ LOANS = Table(
     is_fact=True,
 )
 
-# Loan statuses meaning a refused (or withdrawn) application, compared trimmed and case-insensitively; a missing
-# or other status is not a refusal. Refused loans are left out of every portfolio and support figure: the model
-# loads this list into the table loan_refused_statuses, read by the macro is_refused (queries/model/measures.sql).
-LOAN_REFUSED_STATUSES = ("Отказано", "Отказ", "Отклонено", "Отклонён", "Отклонен", "Отозвано", "Отозван", "Отозвана")
-
 SUBSIDIES = Table(
     "subsidies", "Субсидии",
     (
