@@ -11,8 +11,7 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))   # the project, for kuban
 
-from kuban import ui  # noqa: E402
-from kuban.app import fmt
+from kuban.app import fmt, ui  # noqa: E402
 
 strings = json.loads(Path(os.environ["KUBAN_MD_PROBE"]).read_text(encoding="utf-8"))
 for i, text in enumerate(strings):
