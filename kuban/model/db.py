@@ -20,6 +20,10 @@ from kuban.data.geo import load_boundaries
 from kuban.data.ingest import LoadResult, empty_result, fingerprint, load_folder
 from kuban.data.parse import MunicipalityMatcher
 from kuban.data.readers import short_error
+from kuban.texts import LOAN_REFUSED_STATUSES
+
+# Macros and views over the tables, created in this order when a data version is built.
+MODEL_DEFINITIONS = ("chosen.sql", "measures.sql")
 
 DUCKDB_CONFIG = {
     # Offline networks: never try to download an extension.
@@ -84,6 +88,14 @@ class Database:
         files = self.result.files.copy()
         _create(self.con, "load_files", _arrow(files, ("period_min", "period_max")))
         _create(self.con, "load_problems", _arrow(self.result.problems))
+
+        # What the queries share, defined once: the chosen places, divisions and months, and the shared
+        # measures (queries/model/). Not TEMP: every cursor of this connection sees them.
+        refused = pa.table({"status_lower": pa.array([s.strip().lower() for s in LOAN_REFUSED_STATUSES], pa.string())})
+        _create(self.con, "loan_refused_statuses", refused)
+        for name in MODEL_DEFINITIONS:
+            for statement in duckdb.extract_statements((paths.QUERIES / "model" / name).read_text(encoding="utf-8")):
+                self.con.execute(statement)
 
     @cached_property
     def boundaries(self):
