@@ -9,7 +9,7 @@ ui.header(T.SUBSIDIES_TITLE, f)
 if f is None:
     st.stop()
 st.caption(T.SUBSIDIES_NOTE)
-p = f.params(refused=[s.lower() for s in T.LOAN_REFUSED_STATUSES])
+p = f.params()
 
 summary = ui.run("subsidies_summary", p)
 dim = lambda name: summary[summary["dimension"] == name]  # noqa: E731

@@ -10,12 +10,7 @@
 --   $years_back     INTEGER    how many years earlier the comparison period lies
 -- Returns: oktmo VARCHAR, municipality VARCHAR, industry VARCHAR, employees DOUBLE, output_rub DOUBLE,
 --   enterprises BIGINT, employees_then DOUBLE, output_then_rub DOUBLE, enterprises_then BIGINT
-WITH bounds AS (
-    SELECT $date_from::DATE AS cur_from, $date_to::DATE AS cur_to,
-           ($date_from::DATE - to_years($years_back::INTEGER))::DATE AS then_from,
-           ($date_to::DATE - to_years($years_back::INTEGER))::DATE AS then_to
-),
-codes AS (
+WITH codes AS (
     SELECT DISTINCT unnest($cluster_codes::VARCHAR[]) AS code
 ),
 coded AS (      -- enterprises of the register and the cluster codes their OKVED falls under
@@ -23,16 +18,23 @@ coded AS (      -- enterprises of the register and the cluster codes their OKVED
     FROM enterprises AS e
     JOIN codes AS c ON starts_with(e.okved, c.code)
 ),
+dated AS (
+    SELECT inn, oktmo, period, employees, output_rub,
+           in_months(period, $date_from, $date_to) AS cur,
+           in_months_years_before(period, $date_from, $date_to, $years_back) AS earlier
+    FROM production
+    WHERE oktmo IS NOT NULL
+      AND (in_months(period, $date_from, $date_to)
+           OR in_months_years_before(period, $date_from, $date_to, $years_back))
+),
 firms AS (      -- one row per enterprise: average monthly headcount and output in each period
-    SELECT p.inn, any_value(p.oktmo) AS oktmo,
-           avg(p.employees) FILTER (WHERE p.period BETWEEN b.cur_from AND b.cur_to) AS employees,
-           sum(p.output_rub) FILTER (WHERE p.period BETWEEN b.cur_from AND b.cur_to) AS output_rub,
-           avg(p.employees) FILTER (WHERE p.period BETWEEN b.then_from AND b.then_to) AS employees_then,
-           sum(p.output_rub) FILTER (WHERE p.period BETWEEN b.then_from AND b.then_to) AS output_then_rub
-    FROM production AS p, bounds AS b
-    WHERE p.oktmo IS NOT NULL
-      AND (p.period BETWEEN b.cur_from AND b.cur_to OR p.period BETWEEN b.then_from AND b.then_to)
-    GROUP BY p.inn
+    SELECT inn, any_value(oktmo) AS oktmo,
+           enterprise_headcount_avg(employees, cur) AS employees,
+           sum(output_rub) FILTER (WHERE cur) AS output_rub,
+           enterprise_headcount_avg(employees, earlier) AS employees_then,
+           sum(output_rub) FILTER (WHERE earlier) AS output_then_rub
+    FROM dated
+    GROUP BY inn
 ),
 tagged AS (
     SELECT f.*, c.code AS industry FROM firms AS f JOIN coded AS c USING (inn)

@@ -2,8 +2,9 @@
 --   1, 2, ... years earlier (each window that has shipments or production), for the cluster's enterprises
 --   (in_cluster true) and every other one (false, including enterprises missing from the register):
 --   shipments, output, employment (average monthly headcount: the window's headcounts summed, divided by the
---   number of its months that have production data) and support (ФРП loans not refused plus subsidies decided
---   in the window; a side with support but no facts in a window that has facts gets a row too, its facts NULL).
+--   number of its months that have production data) and support (the view support: ФРП loans not refused plus
+--   subsidies decided in the window; a side with support but no facts in a window that has facts gets a row
+--   too, its facts NULL).
 --   Built for 10 million rows: one pass, windows by month arithmetic, no per-enterprise grouping; division
 --   codes match on the facts' own division, only group or class codes look at the register.
 -- Params:
@@ -11,7 +12,6 @@
 --   $munis          VARCHAR[]  OKTMO codes; empty list = the whole krai
 --   $date_from      DATE       first month of the period
 --   $date_to        DATE       last month of the period, inclusive
---   $refused        VARCHAR[]  loan statuses meaning a refused application, lower case (e.g. 'отказано')
 -- Returns: years_back INTEGER, window_from DATE, window_to DATE, in_cluster BOOLEAN, shipped_rub DOUBLE,
 --   output_rub DOUBLE, employees DOUBLE, support_rub DOUBLE
 WITH b AS (     -- months counted from year 0; a month m lies in window k when 12k <= d1 - m <= 12k + len - 1
@@ -35,14 +35,12 @@ facts AS (
     SELECT inn, division, year(period) * 12 + month(period) AS m, shipped_rub, NULL::DOUBLE AS output_rub,
            NULL::DOUBLE AS employees
     FROM shipments
-    WHERE period <= $date_to::DATE
-      AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], oktmo))
+    WHERE not_after(period, $date_to) AND chosen_place(oktmo, $munis)
     UNION ALL
     SELECT inn, division, year(period) * 12 + month(period) AS m, NULL::DOUBLE AS shipped_rub, output_rub,
            employees::DOUBLE AS employees
     FROM production
-    WHERE period <= $date_to::DATE
-      AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], oktmo))
+    WHERE not_after(period, $date_to) AND chosen_place(oktmo, $munis)
 ),
 windowed AS (
     SELECT (b.d1 - f.m) // 12 - s.j AS years_back, f.m, f.shipped_rub, f.output_rub, f.employees,
@@ -70,13 +68,10 @@ support AS (
              OR x.inn IN (SELECT inn FROM by_class) AS in_cluster,
            sum(x.amount_rub) AS support_rub
     FROM (
-        SELECT inn, oktmo, division, amount_rub, year(decision_date) * 12 + month(decision_date) AS m FROM loans
-        WHERE NOT list_contains($refused::VARCHAR[], lower(trim(coalesce(status, ''))))
-        UNION ALL
-        SELECT inn, oktmo, division, amount_rub, year(decision_date) * 12 + month(decision_date) AS m FROM subsidies
+        SELECT inn, division, amount_rub, year(decision_date) * 12 + month(decision_date) AS m FROM support
+        WHERE chosen_place(oktmo, $munis)
     ) AS x, b, shifts AS s
-    WHERE (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], x.oktmo))
-      AND x.m <= b.d1           -- decided after the chosen months: in no window
+    WHERE x.m <= b.d1           -- decided after the chosen months: in no window
       AND (b.d1 - x.m) // 12 - s.j >= 0
       AND 12 * ((b.d1 - x.m) // 12 - s.j) + b.len - 1 >= b.d1 - x.m
     GROUP BY 1, 2

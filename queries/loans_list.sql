@@ -15,9 +15,9 @@ WITH chosen AS (
     SELECT loan_id, inn, oktmo, fund, programme, amount_rub, rate_pct, term_years, decision_date, status,
            date_trunc('month', decision_date)::DATE AS decision_month
     FROM loans
-    WHERE decision_date >= $date_from::DATE AND decision_date < ($date_to::DATE + INTERVAL 1 MONTH)::DATE
-      AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], oktmo))
-      AND (len($divisions::VARCHAR[]) = 0 OR list_contains($divisions::VARCHAR[], division))
+    WHERE in_months(decision_date, $date_from, $date_to)
+      AND chosen_place(oktmo, $munis)
+      AND chosen_division(division, $divisions)
 ),
 latest AS (
     SELECT max(period) AS last_period, (max(period) - INTERVAL 11 MONTH)::DATE AS latest_from FROM shipments

@@ -1,23 +1,22 @@
 -- Answers: ФРП loans decided in the chosen months (borrower's municipality and sector filtered), in total, per
 --   fund, programme, status, year and fund, and municipality (column `dimension`): number, amount and the
---   amount-weighted average rate and term. The portfolio leaves out refused applications (status in
---   $refused); the columns *_all count every decision, refusals included (for the breakdown by status).
+--   amount-weighted average rate and term. The portfolio leaves out refused applications (is_refused); the
+--   columns *_all count every decision, refusals included (for the breakdown by status).
 -- Params:
 --   $munis      VARCHAR[]  OKTMO codes of the borrowers; empty list = the whole krai
 --   $divisions  VARCHAR[]  OKVED divisions (two digits) of the borrowers; empty list = all
 --   $date_from  DATE       first month of the period (first day of month)
 --   $date_to    DATE       last month of the period, inclusive (first day of month)
---   $refused    VARCHAR[]  statuses meaning a refused application, lower case (e.g. 'отказано')
 -- Returns: dimension VARCHAR, fund VARCHAR, programme VARCHAR, status VARCHAR, year INTEGER, oktmo VARCHAR,
 --   municipality VARCHAR, lat DOUBLE, lon DOUBLE, loans BIGINT, amount_rub DOUBLE, rate_avg_pct DOUBLE,
 --   term_avg_years DOUBLE, loans_all BIGINT, amount_all_rub DOUBLE
 WITH chosen AS (
     SELECT fund, programme, status, year(decision_date)::INTEGER AS year, oktmo, amount_rub, rate_pct, term_years,
-           list_contains($refused::VARCHAR[], lower(trim(coalesce(status, '')))) AS refused
+           is_refused(status) AS refused
     FROM loans
-    WHERE decision_date >= $date_from::DATE AND decision_date < ($date_to::DATE + INTERVAL 1 MONTH)::DATE
-      AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], oktmo))
-      AND (len($divisions::VARCHAR[]) = 0 OR list_contains($divisions::VARCHAR[], division))
+    WHERE in_months(decision_date, $date_from, $date_to)
+      AND chosen_place(oktmo, $munis)
+      AND chosen_division(division, $divisions)
 ),
 agg AS (
     SELECT CASE WHEN GROUPING(year) = 0 THEN 'year'

@@ -10,9 +10,9 @@
 WITH filtered AS (
     SELECT period, inn, output_rub, employees
     FROM production
-    WHERE period >= ($date_from::DATE - INTERVAL 1 YEAR) AND period <= $date_to::DATE
-      AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], oktmo))
-      AND (len($divisions::VARCHAR[]) = 0 OR list_contains($divisions::VARCHAR[], division))
+    WHERE since_year_before(period, $date_from, $date_to)
+      AND chosen_place(oktmo, $munis)
+      AND chosen_division(division, $divisions)
 ),
 monthly AS (
     SELECT period, sum(output_rub) AS output_rub, sum(employees)::BIGINT AS employees,
@@ -24,5 +24,5 @@ SELECT cur.period, cur.output_rub, prev.output_rub AS output_prev_rub,
        cur.employees, prev.employees AS employees_prev, cur.enterprises
 FROM monthly AS cur
 LEFT JOIN monthly AS prev ON prev.period = (cur.period - INTERVAL 1 YEAR)::DATE
-WHERE cur.period >= $date_from::DATE
+WHERE in_months(cur.period, $date_from, $date_to)
 ORDER BY cur.period

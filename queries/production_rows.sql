@@ -10,7 +10,7 @@ SELECT p.inn, e.name, m.name AS municipality, e.okved, p.period, p.output_rub, p
 FROM production AS p
 LEFT JOIN enterprises AS e USING (inn)
 LEFT JOIN municipalities AS m ON m.oktmo = p.oktmo
-WHERE p.period >= $date_from::DATE AND p.period <= $date_to::DATE
-  AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], p.oktmo))
-  AND (len($divisions::VARCHAR[]) = 0 OR list_contains($divisions::VARCHAR[], p.division))
+WHERE in_months(p.period, $date_from, $date_to)
+  AND chosen_place(p.oktmo, $munis)
+  AND chosen_division(p.division, $divisions)
 ORDER BY p.period, p.inn

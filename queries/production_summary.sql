@@ -2,7 +2,8 @@
 --   output, average monthly headcount and output per employee (labour productivity), each with the same
 --   months a year earlier. Productivity = output of the rows that report headcount / average monthly
 --   headcount, where the average monthly headcount = the headcount of those rows summed over the months,
---   divided by the number of months that have headcount; rubles per employee for the chosen months.
+--   divided by the number of months that have headcount; rubles per employee for the chosen months
+--   (the macros staffed_output, headcount_avg and output_per_employee, queries/model/measures.sql).
 -- Params:
 --   $munis      VARCHAR[]  OKTMO codes; empty list = the whole krai
 --   $divisions  VARCHAR[]  OKVED divisions (two digits); empty list = all
@@ -15,12 +16,12 @@
 --   productivity_rub DOUBLE, productivity_prev_rub DOUBLE, productivity_growth DOUBLE, enterprises BIGINT
 WITH filtered AS (
     SELECT inn, oktmo, division, period, output_rub, employees,
-           period >= $date_from::DATE AND period <= $date_to::DATE AS cur,
-           period >= ($date_from::DATE - INTERVAL 1 YEAR) AND period <= ($date_to::DATE - INTERVAL 1 YEAR) AS prev
+           in_months(period, $date_from, $date_to) AS cur,
+           in_year_before(period, $date_from, $date_to) AS prev
     FROM production
-    WHERE period >= ($date_from::DATE - INTERVAL 1 YEAR) AND period <= $date_to::DATE
-      AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], oktmo))
-      AND (len($divisions::VARCHAR[]) = 0 OR list_contains($divisions::VARCHAR[], division))
+    WHERE since_year_before(period, $date_from, $date_to)
+      AND chosen_place(oktmo, $munis)
+      AND chosen_division(division, $divisions)
 ),
 agg AS (
     SELECT CASE WHEN GROUPING(oktmo) = 0 THEN 'municipality'
@@ -29,21 +30,15 @@ agg AS (
            oktmo, division,
            sum(output_rub) FILTER (WHERE cur) AS output_rub,
            sum(output_rub) FILTER (WHERE prev) AS output_prev_rub,
-           sum(output_rub) FILTER (WHERE cur AND employees IS NOT NULL) AS output_staffed_rub,
-           sum(output_rub) FILTER (WHERE prev AND employees IS NOT NULL) AS output_staffed_prev_rub,
-           sum(employees) FILTER (WHERE cur)
-               / NULLIF(count(DISTINCT period) FILTER (WHERE cur AND employees IS NOT NULL), 0) AS employees_avg,
-           sum(employees) FILTER (WHERE prev)
-               / NULLIF(count(DISTINCT period) FILTER (WHERE prev AND employees IS NOT NULL), 0) AS employees_avg_prev,
+           staffed_output(output_rub, employees, cur) AS output_staffed_rub,
+           staffed_output(output_rub, employees, prev) AS output_staffed_prev_rub,
+           headcount_avg(employees, period, cur) AS employees_avg,
+           headcount_avg(employees, period, prev) AS employees_avg_prev,
+           output_per_employee(output_rub, employees, period, cur) AS productivity_rub,
+           output_per_employee(output_rub, employees, period, prev) AS productivity_prev_rub,
            count(DISTINCT inn) FILTER (WHERE cur) AS enterprises
     FROM filtered
     GROUP BY GROUPING SETS ((), (oktmo), (division))
-),
-measured AS (
-    SELECT *,
-           output_staffed_rub / NULLIF(employees_avg, 0) AS productivity_rub,
-           output_staffed_prev_rub / NULLIF(employees_avg_prev, 0) AS productivity_prev_rub
-    FROM agg
 )
 SELECT a.dimension,
        CASE WHEN a.dimension = 'municipality' THEN a.oktmo END AS oktmo,
@@ -58,7 +53,7 @@ SELECT a.dimension,
        a.productivity_rub, a.productivity_prev_rub,
        a.productivity_rub / NULLIF(a.productivity_prev_rub, 0) - 1 AS productivity_growth,
        a.enterprises
-FROM measured AS a
+FROM agg AS a
 LEFT JOIN municipalities AS m ON a.dimension = 'municipality' AND m.oktmo = a.oktmo
 LEFT JOIN okved_divisions AS d ON a.dimension = 'division' AND d.division = a.division
 WHERE a.dimension = 'total' OR a.output_rub IS NOT NULL

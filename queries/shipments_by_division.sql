@@ -13,8 +13,8 @@ SELECT s.division, d.name AS division_name,
        count(DISTINCT s.inn) AS enterprises
 FROM shipments AS s
 LEFT JOIN okved_divisions AS d USING (division)
-WHERE s.period >= $date_from::DATE AND s.period <= $date_to::DATE
-  AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], s.oktmo))
-  AND (len($divisions::VARCHAR[]) = 0 OR list_contains($divisions::VARCHAR[], s.division))
+WHERE in_months(s.period, $date_from, $date_to)
+  AND chosen_place(s.oktmo, $munis)
+  AND chosen_division(s.division, $divisions)
 GROUP BY s.division, d.name
 ORDER BY shipped_rub DESC, s.division NULLS LAST

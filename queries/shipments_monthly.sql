@@ -8,9 +8,9 @@
 WITH filtered AS (
     SELECT period, inn, shipped_rub, export_rub
     FROM shipments
-    WHERE period >= ($date_from::DATE - INTERVAL 1 YEAR) AND period <= $date_to::DATE
-      AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], oktmo))
-      AND (len($divisions::VARCHAR[]) = 0 OR list_contains($divisions::VARCHAR[], division))
+    WHERE since_year_before(period, $date_from, $date_to)
+      AND chosen_place(oktmo, $munis)
+      AND chosen_division(division, $divisions)
 ),
 monthly AS (
     SELECT period, sum(shipped_rub) AS shipped_rub, sum(export_rub) AS export_rub, count(DISTINCT inn) AS enterprises
@@ -21,5 +21,5 @@ SELECT cur.period, cur.shipped_rub, coalesce(cur.export_rub, 0) AS export_rub,
        prev.shipped_rub AS shipped_prev_rub, cur.enterprises
 FROM monthly AS cur
 LEFT JOIN monthly AS prev ON prev.period = (cur.period - INTERVAL 1 YEAR)::DATE
-WHERE cur.period >= $date_from::DATE
+WHERE in_months(cur.period, $date_from, $date_to)
 ORDER BY cur.period

@@ -10,7 +10,7 @@ SELECT s.inn, e.name, m.name AS municipality, e.okved, s.period, s.shipped_rub, 
 FROM shipments AS s
 LEFT JOIN enterprises AS e USING (inn)
 LEFT JOIN municipalities AS m ON m.oktmo = s.oktmo
-WHERE s.period >= $date_from::DATE AND s.period <= $date_to::DATE
-  AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], s.oktmo))
-  AND (len($divisions::VARCHAR[]) = 0 OR list_contains($divisions::VARCHAR[], s.division))
+WHERE in_months(s.period, $date_from, $date_to)
+  AND chosen_place(s.oktmo, $munis)
+  AND chosen_division(s.division, $divisions)
 ORDER BY s.period, s.inn

@@ -11,15 +11,15 @@
 WITH filtered AS (
     SELECT inn, oktmo, period, shipped_rub, export_rub
     FROM shipments
-    WHERE period >= ($date_from::DATE - INTERVAL 1 YEAR) AND period <= $date_to::DATE
-      AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], oktmo))
-      AND (len($divisions::VARCHAR[]) = 0 OR list_contains($divisions::VARCHAR[], division))
+    WHERE since_year_before(period, $date_from, $date_to)
+      AND chosen_place(oktmo, $munis)
+      AND chosen_division(division, $divisions)
 ),
 agg AS (
     SELECT inn, any_value(oktmo) AS oktmo,
-           sum(shipped_rub) FILTER (WHERE period >= $date_from::DATE) AS shipped_rub,
-           coalesce(sum(export_rub) FILTER (WHERE period >= $date_from::DATE), 0) AS export_rub,
-           sum(shipped_rub) FILTER (WHERE period <= ($date_to::DATE - INTERVAL 1 YEAR)) AS shipped_prev_rub
+           sum(shipped_rub) FILTER (WHERE in_months(period, $date_from, $date_to)) AS shipped_rub,
+           coalesce(sum(export_rub) FILTER (WHERE in_months(period, $date_from, $date_to)), 0) AS export_rub,
+           sum(shipped_rub) FILTER (WHERE in_year_before(period, $date_from, $date_to)) AS shipped_prev_rub
     FROM filtered
     GROUP BY inn
 )

@@ -10,9 +10,9 @@
 WITH chosen AS (
     SELECT inn, oktmo, programme, amount_rub, decision_date
     FROM subsidies
-    WHERE decision_date >= $date_from::DATE AND decision_date < ($date_to::DATE + INTERVAL 1 MONTH)::DATE
-      AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], oktmo))
-      AND (len($divisions::VARCHAR[]) = 0 OR list_contains($divisions::VARCHAR[], division))
+    WHERE in_months(decision_date, $date_from, $date_to)
+      AND chosen_place(oktmo, $munis)
+      AND chosen_division(division, $divisions)
 ),
 agg AS (
     SELECT inn, any_value(oktmo) AS oktmo, count(*) AS subsidies, sum(amount_rub) AS amount_rub,

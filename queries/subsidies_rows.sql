@@ -11,7 +11,7 @@ SELECT s.subsidy_id, s.inn, e.name, m.name AS municipality, e.okved, s.programme
 FROM subsidies AS s
 LEFT JOIN enterprises AS e USING (inn)
 LEFT JOIN municipalities AS m ON m.oktmo = s.oktmo
-WHERE s.decision_date >= $date_from::DATE AND s.decision_date < ($date_to::DATE + INTERVAL 1 MONTH)::DATE
-  AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], s.oktmo))
-  AND (len($divisions::VARCHAR[]) = 0 OR list_contains($divisions::VARCHAR[], s.division))
+WHERE in_months(s.decision_date, $date_from, $date_to)
+  AND chosen_place(s.oktmo, $munis)
+  AND chosen_division(s.division, $divisions)
 ORDER BY s.decision_date, s.subsidy_id

@@ -11,9 +11,9 @@
 WITH chosen AS (
     SELECT inn, programme, budget, year(decision_date)::INTEGER AS year, oktmo, amount_rub
     FROM subsidies
-    WHERE decision_date >= $date_from::DATE AND decision_date < ($date_to::DATE + INTERVAL 1 MONTH)::DATE
-      AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], oktmo))
-      AND (len($divisions::VARCHAR[]) = 0 OR list_contains($divisions::VARCHAR[], division))
+    WHERE in_months(decision_date, $date_from, $date_to)
+      AND chosen_place(oktmo, $munis)
+      AND chosen_division(division, $divisions)
 ),
 agg AS (
     SELECT CASE WHEN GROUPING(year) = 0 THEN 'year'

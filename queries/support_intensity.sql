@@ -1,33 +1,28 @@
 -- Answers: support intensity per municipality and for the whole selection (column `dimension`): rubles of
---   support (ФРП loans without refusals + subsidies, by decision date in the chosen months) per million
---   rubles of shipments in the same months; municipality and sector filters apply to all three.
+--   support (the view support: ФРП loans without refusals + subsidies, by decision date in the chosen months)
+--   per million rubles of shipments in the same months; municipality and sector filters apply to all three.
 -- Params:
 --   $munis      VARCHAR[]  OKTMO codes; empty list = the whole krai
 --   $divisions  VARCHAR[]  OKVED divisions (two digits); empty list = all
 --   $date_from  DATE       first month of the period (first day of month)
 --   $date_to    DATE       last month of the period, inclusive (first day of month)
---   $refused    VARCHAR[]  loan statuses meaning a refused application, lower case (e.g. 'отказано')
 -- Returns: dimension VARCHAR, oktmo VARCHAR, municipality VARCHAR, lat DOUBLE, lon DOUBLE, loans_rub DOUBLE,
 --   subsidies_rub DOUBLE, support_rub DOUBLE, shipped_rub DOUBLE, intensity DOUBLE
 WITH parts AS (
-    SELECT oktmo, amount_rub AS loans_rub, 0.0 AS subsidies_rub, 0.0 AS shipped_rub
-    FROM loans
-    WHERE decision_date >= $date_from::DATE AND decision_date < ($date_to::DATE + INTERVAL 1 MONTH)::DATE
-      AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], oktmo))
-      AND (len($divisions::VARCHAR[]) = 0 OR list_contains($divisions::VARCHAR[], division))
-      AND NOT list_contains($refused::VARCHAR[], lower(trim(coalesce(status, ''))))
-    UNION ALL
-    SELECT oktmo, 0.0, amount_rub, 0.0
-    FROM subsidies
-    WHERE decision_date >= $date_from::DATE AND decision_date < ($date_to::DATE + INTERVAL 1 MONTH)::DATE
-      AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], oktmo))
-      AND (len($divisions::VARCHAR[]) = 0 OR list_contains($divisions::VARCHAR[], division))
+    SELECT oktmo,
+           CASE kind WHEN 'loan' THEN amount_rub ELSE 0.0 END AS loans_rub,
+           CASE kind WHEN 'subsidy' THEN amount_rub ELSE 0.0 END AS subsidies_rub,
+           0.0 AS shipped_rub
+    FROM support
+    WHERE in_months(decision_date, $date_from, $date_to)
+      AND chosen_place(oktmo, $munis)
+      AND chosen_division(division, $divisions)
     UNION ALL
     SELECT oktmo, 0.0, 0.0, shipped_rub
     FROM shipments
-    WHERE period >= $date_from::DATE AND period <= $date_to::DATE
-      AND (len($munis::VARCHAR[]) = 0 OR list_contains($munis::VARCHAR[], oktmo))
-      AND (len($divisions::VARCHAR[]) = 0 OR list_contains($divisions::VARCHAR[], division))
+    WHERE in_months(period, $date_from, $date_to)
+      AND chosen_place(oktmo, $munis)
+      AND chosen_division(division, $divisions)
 ),
 agg AS (
     SELECT CASE WHEN GROUPING(oktmo) = 0 THEN 'municipality' ELSE 'total' END AS dimension, oktmo,

@@ -1,6 +1,7 @@
 """Every query against the small fixture; expected figures worked out by hand (see conftest)."""
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import duckdb
@@ -9,7 +10,7 @@ import pytest
 
 from kuban import paths
 from kuban.model import queries
-from tests.conftest import ABINSK, EXPORT_2025, KORENOVSK, KRASNODAR, SHIPPED_2024, SHIPPED_2025, M
+from tests.conftest import ABINSK, EXPORT_2025, KORENOVSK, KRASNODAR, SHIPPED_2024, SHIPPED_2025, SMALL, M
 
 
 def q(db, name, **params):
@@ -24,7 +25,7 @@ def test_every_sql_file_has_a_header_and_runs(small_db, name, window):
     assert query.answers and query.returns
     assert set(query.declared) == set(query.params), "declared $parameters must be exactly those used"
     assert len(duckdb.extract_statements(text)) == 1
-    params = window | {"limit": 10, "kinds": [], "refused": ["отказано"], "cluster_codes": ["28", "29.10"], "years_back": 3}
+    params = window | {"limit": 10, "kinds": [], "cluster_codes": ["28", "29.10"], "years_back": 3}
     frame = queries.run(small_db, name, params)
     declared_cols = [c.split()[0] for c in query.returns.split(",")]
     assert list(frame.columns) == declared_cols
@@ -65,9 +66,19 @@ def test_overview_kpis_whole_krai(small_db, window):
     assert k.subsidies_prev_rub == 5 * M                      # S3 2024-06-01
 
 
-def test_overview_kpis_leave_out_refused_loans(small_db, window):
-    # Treat «Выдан» as a refusal status: L2 (300 mln, 10.12.2024, «Выдан») drops out of the year before.
-    k = q(small_db, "overview_kpis", **(window | {"refused": ["выдан"]})).iloc[0]
+def test_overview_kpis_leave_out_refused_loans(window):
+    # The same fixture with L2 (300 mln, 10.12.2024, «Выдан») refused: it drops out of the year before.
+    from kuban.data.ingest import load_folder
+    from kuban.model.db import Database
+    result = load_folder(SMALL)
+    loans = result.tables["loans"].copy()
+    loans.loc[loans["loan_id"] == "L2", "status"] = "  ОТКАЗАНО "       # trimmed and case-insensitive
+    db = Database(dataclasses.replace(result, tables=result.tables | {"loans": loans},
+                                      fingerprint="small-with-L2-refused"))
+    try:
+        k = q(db, "overview_kpis", **window).iloc[0]
+    finally:
+        db.close()
     assert k.loans_prev_rub == 0 and k.loans_prev_count == 0
     assert k.loans_rub == 60 * M                               # L1 and L3 are «Одобрен»
 
@@ -141,7 +152,7 @@ def test_shipments_rows_are_what_the_page_shows(small_db, window):
 
 
 def test_shipments_multi_municipality_and_period(small_db):
-    f = q(small_db, "overview_kpis", munis=[KORENOVSK, ABINSK], divisions=[], refused=[],
+    f = q(small_db, "overview_kpis", munis=[KORENOVSK, ABINSK], divisions=[],
           date_from=date(2025, 12, 1), date_to=date(2025, 12, 1)).iloc[0]
     assert f.shipped_rub == (130 + 20 + 60) * M               # December 2025: A, D, C
     assert f.shipped_prev_rub == 120 * M                      # December 2024: A

@@ -76,9 +76,16 @@ def change(a, b):
     return None if r is None else r - 1
 
 
-def is_refused(status, refused) -> bool:
-    """A loan status means a refused application when, trimmed and in lower case, it is in the list."""
-    return (status or "").strip().lower() in refused
+# Loan statuses meaning a refused application, in lower case: kuban.texts.LOAN_REFUSED_STATUSES written out again
+# here (the oracle reads nothing from kuban/), so a change of that list is a change the oracle is told about.
+REFUSED_STATUSES = frozenset({"отказано", "отказ", "отклонено", "отклонён", "отклонен", "отозвано", "отозван",
+                              "отозвана"})
+
+
+def is_refused(status) -> bool:
+    """A loan status means a refused application when, trimmed and in lower case, it is one of REFUSED_STATUSES
+    (a missing status is not a refusal)."""
+    return (status or "").strip().lower() in REFUSED_STATUSES
 
 
 @dataclass(frozen=True)

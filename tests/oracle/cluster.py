@@ -54,7 +54,7 @@ def cluster_members(raw: Raw, p: dict) -> list[dict]:
         employees = ratio(total(r["employees"] for r in staffed), len(staffed))
         output_staffed = total(r["output_rub_kop"] for r in staffed)
         loans = sum(r["amount_rub_kop"] for r in raw.loans
-                    if r["inn"] == inn and v.current(r["month"]) and not is_refused(r["status"], p["refused"]))
+                    if r["inn"] == inn and v.current(r["month"]) and not is_refused(r["status"]))
         subsidies = sum(r["amount_rub_kop"] for r in raw.subsidies if r["inn"] == inn and v.current(r["month"]))
         rows.append({
             "inn": inn, "name": e["name"], "oktmo": e["oktmo"], "municipality": raw.muni_name(e["oktmo"]),
@@ -126,14 +126,13 @@ def cluster_vs_rest(raw: Raw, p: dict) -> list[dict]:
     window that has facts is reported too (its support counts in the shares)."""
     v = View.of(p)
     codes = p["cluster_codes"]
-    refused = p["refused"]
 
     def chosen_place(r):
         return not v.munis or r["oktmo"] in v.munis
 
     ship = [r for r in raw.shipments if chosen_place(r)]
     prod = [r for r in raw.production if chosen_place(r)]
-    support = [r for r in raw.loans if chosen_place(r) and not is_refused(r["status"], refused)]
+    support = [r for r in raw.loans if chosen_place(r) and not is_refused(r["status"])]
     support += [r for r in raw.subsidies if chosen_place(r)]
     fact_months = [r["month"] for r in ship + prod if r["month"] <= v.last]
     out = []

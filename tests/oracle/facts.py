@@ -21,10 +21,9 @@ def _chosen(rows, v: View, year_before: bool = True):
 
 def overview_kpis(raw: Raw, p: dict) -> list[dict]:
     v = View.of(p)
-    refused = p["refused"]
     ship = [r for r in raw.shipments if v.place(r)]
     prod = [r for r in raw.production if v.place(r)]
-    loans = [r for r in raw.loans if v.place(r) and not is_refused(r["status"], refused)]
+    loans = [r for r in raw.loans if v.place(r) and not is_refused(r["status"])]
     subs = [r for r in raw.subsidies if v.place(r)]
 
     def money(rows, col, when):

@@ -17,8 +17,6 @@ from functools import lru_cache
 import pandas as pd
 from hypothesis import strategies as st
 
-from kuban.texts import LOAN_REFUSED_STATUSES
-
 FIRST_MONTH = 2023 * 12          # month 0 of the data: January 2023; data months 0..35 (2023-01..2025-12)
 DATA_MONTHS = 36
 MUNIS = ("03701000", "03621000", "03601000", "03720000")   # Краснодар, Кореновский, Абинский, Новороссийск
@@ -174,7 +172,6 @@ def views(draw) -> dict:
         "divisions": draw(st.lists(st.sampled_from(DIVISIONS), max_size=3, unique=True)),
         "date_from": month_date(first),
         "date_to": month_date(first + length - 1),
-        "refused": [s.lower() for s in LOAN_REFUSED_STATUSES],      # what the pages pass
         "cluster_codes": sorted(draw(st.lists(st.sampled_from(CLUSTER_CODES), min_size=1, max_size=4, unique=True))),
         "years_back": draw(st.integers(1, 4)),
         "limit": draw(st.integers(1, 6)),

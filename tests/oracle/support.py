@@ -2,8 +2,8 @@
 
 Definitions (query headers): a loan or subsidy belongs to the chosen months when its decision date falls in
 one of them; the borrower's municipality and division are those of the register; a refused application is
-a loan whose status, trimmed and in lower case, is in $refused (a missing status is not a refusal);
-"support" is loans without refusals plus subsidies.
+a loan whose status, trimmed and in lower case, is a refusal status (base.REFUSED_STATUSES; a missing
+status is not a refusal); "support" is loans without refusals plus subsidies.
 """
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ def _decided(rows, v: View):
 
 # --- Loans -----------------------------------------------------------------------------------------
 
-def _portfolio_figures(rows, refused) -> dict:
-    approved = [r for r in rows if not is_refused(r["status"], refused)]
+def _portfolio_figures(rows) -> dict:
+    approved = [r for r in rows if not is_refused(r["status"])]
     amount = total(r["amount_rub_kop"] for r in approved)
     weighted_rate = sum(r["amount_rub"] * r["rate_pct"] for r in approved)
     weighted_term = sum(r["amount_rub"] * r["term_years"] for r in approved)
@@ -34,7 +34,7 @@ def loans_portfolio(raw: Raw, p: dict) -> list[dict]:
     chosen = _decided(raw.loans, v)
     blank = {"fund": None, "programme": None, "status": None, "year": None, "oktmo": None,
              "municipality": None, "lat": None, "lon": None}
-    out = [{"dimension": "total", **blank, **_portfolio_figures(chosen, p["refused"])}]
+    out = [{"dimension": "total", **blank, **_portfolio_figures(chosen)}]
     dimensions = {
         "fund": lambda r: {"fund": r["fund"]},
         "programme": lambda r: {"programme": r["programme"]},
@@ -51,7 +51,7 @@ def loans_portfolio(raw: Raw, p: dict) -> list[dict]:
             if dimension == "municipality":
                 row.update(municipality=raw.muni_name(row["oktmo"]), lat=raw.muni_field(row["oktmo"], "lat"),
                            lon=raw.muni_field(row["oktmo"], "lon"))
-            out.append({**row, **_portfolio_figures(rows, p["refused"])})
+            out.append({**row, **_portfolio_figures(rows)})
     return out
 
 
@@ -59,7 +59,7 @@ def loans_monthly(raw: Raw, p: dict) -> list[dict]:
     v = View.of(p)
     groups = defaultdict(list)
     for r in _decided(raw.loans, v):
-        if not is_refused(r["status"], p["refused"]):
+        if not is_refused(r["status"]):
             groups[(r["month"], r["fund"])].append(r)
     return [{"period": month_date(m), "fund": fund, "loans": len(rows),
              "amount_rub": rubles(total(r["amount_rub_kop"] for r in rows))}
@@ -156,7 +156,7 @@ def support_intensity(raw: Raw, p: dict) -> list[dict]:
     """Per municipality with any loan, subsidy or shipment in the selection, and in total: rubles of support
     per million rubles of shipments of the same months."""
     v = View.of(p)
-    loans = [r for r in _decided(raw.loans, v) if not is_refused(r["status"], p["refused"])]
+    loans = [r for r in _decided(raw.loans, v) if not is_refused(r["status"])]
     subsidies = _decided(raw.subsidies, v)
     shipments = [r for r in raw.shipments if v.place(r) and v.current(r["month"])]
 
