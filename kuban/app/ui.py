@@ -150,7 +150,7 @@ def ensure_frame() -> None:
     `pages/` folder beside the entry script until some session calls st.navigation, so a server's
     very first request for /shipments, and every AppTest run, executes pages/shipments.py alone.
     Leaving legacy mode and rerunning routes the request through dashboard.py's st.navigation to the
-    same page (the URL paths equal the file stems). tests/test_urls.py fails the day Streamlit stops
+    same page (the URL paths equal the file stems). tests/app/test_urls.py fails the day Streamlit stops
     doing this, so the workaround can go.
     """
     if leave_legacy_pages_mode():
@@ -187,7 +187,7 @@ def route(pages: list[routes.Page]) -> str | None:
     the closest page to a typo) and the run's intent is set to that page, so st.navigation finds it.
     The browser's address then becomes the page's own (Streamlit rewrites it to the page it ran).
     Uses Streamlit's PagesManager (`intended_page_*`, `set_script_intent`); should that change, the
-    guard below leaves Streamlit's own behaviour in place (tests/test_urls.py notices).
+    guard below leaves Streamlit's own behaviour in place (tests/app/test_urls.py notices).
     """
     try:
         from streamlit.runtime.scriptrunner import get_script_run_ctx

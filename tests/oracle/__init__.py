@@ -1,7 +1,7 @@
 """A naive oracle: every query the pages run, computed a second time in plain Python from the loaded tables.
 
 Written from the definitions in the queries' headers (Answers / Params / Returns), not from their SQL: no
-code is shared with queries/ or kuban/. tests/test_differential.py runs each query and its oracle on random
+code is shared with queries/ or kuban/. tests/model/test_differential.py runs each query and its oracle on random
 data and random filters and compares them figure by figure (tests/oracle/compare.py).
 
 ORACLES maps a query name to its Spec: the oracle function `f(raw, params) -> list of row dicts`, the key
