@@ -7,11 +7,7 @@ from kuban import texts as T
 from kuban.app import charts, cluster_ui, cluster_view, fmt, ui
 from kuban.model import cluster
 
-f = ui.filters()
-ui.header(T.CLUSTER_TITLE, f)
-if f is None:
-    st.stop()
-st.caption(T.CLUSTER_INTRO)
+f = ui.page(T.CLUSTER_TITLE, T.CLUSTER_INTRO)
 if f.divisions:
     st.info(T.CLUSTER_SIDEBAR_DIVISIONS, icon=":material/info:")
 

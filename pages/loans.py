@@ -5,11 +5,7 @@ import streamlit as st
 from kuban import texts as T
 from kuban.app import charts, fmt, ui
 
-f = ui.filters()
-ui.header(T.LOANS_TITLE, f)
-if f is None:
-    st.stop()
-st.caption(T.LOANS_NOTE)
+f = ui.page(T.LOANS_TITLE, T.LOANS_NOTE)
 p = f.params()   # includes the refused statuses, left out of the portfolio
 
 portfolio = ui.run("loans_portfolio", p)

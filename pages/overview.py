@@ -4,10 +4,7 @@ import streamlit as st
 from kuban import texts as T
 from kuban.app import charts, fmt, ui
 
-f = ui.filters()
-ui.header(T.OVERVIEW_TITLE, f)
-if f is None:
-    st.stop()
+f = ui.page(T.OVERVIEW_TITLE)
 p = f.params()
 
 k = ui.run("overview_kpis", p).iloc[0]

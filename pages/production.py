@@ -4,11 +4,7 @@ import streamlit as st
 from kuban import texts as T
 from kuban.app import charts, fmt, ui
 
-f = ui.filters()
-ui.header(T.PRODUCTION_TITLE, f)
-if f is None:
-    st.stop()
-st.caption(T.PRODUCTION_NOTE)
+f = ui.page(T.PRODUCTION_TITLE, T.PRODUCTION_NOTE)
 p = f.params()
 
 summary = ui.run("production_summary", p)

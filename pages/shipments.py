@@ -4,11 +4,7 @@ import streamlit as st
 from kuban import texts as T
 from kuban.app import charts, fmt, ui
 
-f = ui.filters()
-ui.header(T.SHIPMENTS_TITLE, f)
-if f is None:
-    st.stop()
-st.caption(T.SHIPMENTS_NOTE)
+f = ui.page(T.SHIPMENTS_TITLE, T.SHIPMENTS_NOTE)
 p = f.params()
 
 monthly = ui.run("shipments_monthly", p)

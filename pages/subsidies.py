@@ -4,11 +4,7 @@ import streamlit as st
 from kuban import texts as T
 from kuban.app import charts, fmt, ui
 
-f = ui.filters()
-ui.header(T.SUBSIDIES_TITLE, f)
-if f is None:
-    st.stop()
-st.caption(T.SUBSIDIES_NOTE)
+f = ui.page(T.SUBSIDIES_TITLE, T.SUBSIDIES_NOTE)
 p = f.params()
 
 summary = ui.run("subsidies_summary", p)

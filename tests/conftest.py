@@ -5,10 +5,18 @@ default view = 2025-01..2025-12 (the last 12 months with data), a year earlier =
 """
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests draw the same examples on every run (`make test` must not fail on a new draw by chance);
+# HYPOTHESIS_PROFILE=explore draws new ones, for a deeper search before larger changes.
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SMALL = FIXTURES / "small"

@@ -228,6 +228,18 @@ def notices(db: Database) -> None:
         st.warning(fmt.md_format(T.DATA_RELOAD_FAILED, error=db.load_error), icon=":material/report:")
 
 
+def page(title: str, note: str | None = None) -> Filters:
+    """The start of every analytic page: its title, what the filters choose, its note (no data text in it);
+    the page stops here while there is no monthly data (the sidebar says so)."""
+    f = filters()
+    header(title, f)
+    if f is None:
+        st.stop()
+    if note:
+        st.caption(note)
+    return f
+
+
 def header(title: str, f: Filters | None) -> None:
     """The page title and, under it, what the filters choose (municipality names are data: escaped)."""
     st.title(title)
