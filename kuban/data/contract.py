@@ -61,6 +61,15 @@ def last_plausible_day(today: date | None = None) -> date:
     return date((today or date.today()).year + 1, 12, 31)
 
 
+INN = Column("inn", "ИНН", "inn", required=True)
+PERIOD = Column("period", "Период", "month", required=True)
+
+
+def _monthly_facts(name: str, title: str, *measures: Column) -> Table:
+    """A table of one row per enterprise and month: INN and month, then its measures."""
+    return Table(name, title, (INN, PERIOD, *measures), key=("inn", "period"), is_fact=True)
+
+
 MUNICIPALITIES = Table(
     "municipalities", "Муниципальные образования",
     (
@@ -78,7 +87,7 @@ MUNICIPALITIES = Table(
 ENTERPRISES = Table(
     "enterprises", "Реестр предприятий",
     (
-        Column("inn", "ИНН", "inn", required=True),
+        INN,
         Column("name", "Наименование", "text", required=True),
         Column("okved", "ОКВЭД", "okved", required=True),
         Column("municipality", "Муниципальное образование", "municipality", required=True),
@@ -87,36 +96,23 @@ ENTERPRISES = Table(
     key=("inn",),
 )
 
-PRODUCTION = Table(
+PRODUCTION = _monthly_facts(
     "production", "Производство",
-    (
-        Column("inn", "ИНН", "inn", required=True),
-        Column("period", "Период", "month", required=True),
-        Column("output_rub", "Объём производства, руб.", "money", required=True, min=0, **MONEY),
-        Column("employees", "Численность, чел.", "integer", min=0, max=MAX_HEADCOUNT,
-               max_reason="implausible_headcount"),
-    ),
-    key=("inn", "period"),
-    is_fact=True,
+    Column("output_rub", "Объём производства, руб.", "money", required=True, min=0, **MONEY),
+    Column("employees", "Численность, чел.", "integer", min=0, max=MAX_HEADCOUNT, max_reason="implausible_headcount"),
 )
 
-SHIPMENTS = Table(
+SHIPMENTS = _monthly_facts(
     "shipments", "Отгрузка",
-    (
-        Column("inn", "ИНН", "inn", required=True),
-        Column("period", "Период", "month", required=True),
-        Column("shipped_rub", "Отгружено, руб.", "money", required=True, min=0, **MONEY),
-        Column("export_rub", "Экспорт, руб.", "money", min=0, **MONEY),
-    ),
-    key=("inn", "period"),
-    is_fact=True,
+    Column("shipped_rub", "Отгружено, руб.", "money", required=True, min=0, **MONEY),
+    Column("export_rub", "Экспорт, руб.", "money", min=0, **MONEY),
 )
 
 LOANS = Table(
     "loans", "Займы ФРП",
     (
         Column("loan_id", "Номер займа", "text", required=True),
-        Column("inn", "ИНН", "inn", required=True),
+        INN,
         Column("fund", "Фонд", "text", required=True),
         Column("programme", "Программа", "text", required=True),
         Column("amount_rub", "Сумма, руб.", "money", required=True, min=0, min_exclusive=True, **MONEY),
@@ -133,7 +129,7 @@ SUBSIDIES = Table(
     "subsidies", "Субсидии",
     (
         Column("subsidy_id", "Номер субсидии", "text", required=True),
-        Column("inn", "ИНН", "inn", required=True),
+        INN,
         Column("programme", "Направление", "text", required=True),
         Column("amount_rub", "Сумма, руб.", "money", required=True, min=0, min_exclusive=True, **MONEY),
         Column("decision_date", "Дата решения", "date", required=True),

@@ -53,6 +53,11 @@ def _shipped(res) -> set:
 GOOD = {(A, "2025-01-01", 1000.0), (B, "2025-01-01", 2000.0)}
 
 
+def _refused_files(res) -> dict:
+    """File -> reason of every file refused whole."""
+    return {p["file"]: p["reason"] for p in problems(res, "refused_file")}
+
+
 def _only(res, kind=None) -> dict:
     found = [p for p in problems(res, kind) if p["table"] != "enterprises"]
     assert len(found) == 1, found
@@ -97,7 +102,7 @@ def test_parquet_list_or_struct_column_refuses_the_file(tmp_path):
         "inn": [C], "period": ["2025-05"], "shipped_rub": [5.0], "tags": pa.array([["a", "b"]])}))
     res = load_folder(tmp_path)
     assert _shipped(res) == GOOD | {(C, "2025-05-01", 5.0)}
-    refused = {p["file"]: p["reason"] for p in problems(res, "refused_file")}
+    refused = _refused_files(res)
     assert set(refused) == {"shipments/b_list.parquet", "shipments/c_struct.parquet"}
     assert_russian(refused["shipments/b_list.parquet"], "«shipped_rub»", "list")
     assert_russian(refused["shipments/c_struct.parquet"], "«inn»", "struct")
@@ -256,7 +261,7 @@ def test_file_mixing_utf8_and_windows_1251_is_refused(tmp_path):
     put(tmp_path, "shipments/d_cp1251.csv", [line(SHIP_RU), f"{C};май 2025;100;"], enc="cp1251")
     res = load_folder(tmp_path)
     assert _shipped(res) == GOOD | {(C, "2025-05-01", 100.0)}
-    refused = {p["file"]: p["reason"] for p in problems(res, "refused_file")}
+    refused = _refused_files(res)
     assert set(refused) == {"shipments/b_mixed.csv", "shipments/c_mixed.csv"}
     assert_russian(refused["shipments/b_mixed.csv"], "строка 1 в UTF-8", "строка 2 в Windows-1251")
     assert_russian(refused["shipments/c_mixed.csv"], "строка 2 в UTF-8", "строка 1 в Windows-1251")

@@ -29,6 +29,23 @@ def _portfolio_figures(rows) -> dict:
             "loans_all": len(rows), "amount_all_rub": rubles(total(r["amount_rub_kop"] for r in rows))}
 
 
+def _by_dimension(raw: Raw, chosen: list[dict], dimensions: dict, blank: dict, figures) -> list[dict]:
+    """One row per group of each dimension (`key_of(row)` gives the group's columns), with its figures;
+    a municipality row also names it and gives its centre."""
+    out = []
+    for dimension, key_of in dimensions.items():
+        groups = defaultdict(list)
+        for r in chosen:
+            groups[tuple(sorted(key_of(r).items()))].append(r)
+        for key, rows in groups.items():
+            row = {"dimension": dimension, **blank, **dict(key)}
+            if dimension == "municipality":
+                row.update(municipality=raw.muni_name(row["oktmo"]), lat=raw.muni_field(row["oktmo"], "lat"),
+                           lon=raw.muni_field(row["oktmo"], "lon"))
+            out.append({**row, **figures(rows)})
+    return out
+
+
 def loans_portfolio(raw: Raw, p: dict) -> list[dict]:
     v = View.of(p)
     chosen = _decided(raw.loans, v)
@@ -42,17 +59,7 @@ def loans_portfolio(raw: Raw, p: dict) -> list[dict]:
         "year": lambda r: {"year": r["decision_date"].year, "fund": r["fund"]},
         "municipality": lambda r: {"oktmo": r["oktmo"]},
     }
-    for dimension, key_of in dimensions.items():
-        groups = defaultdict(list)
-        for r in chosen:
-            groups[tuple(sorted(key_of(r).items()))].append(r)
-        for key, rows in groups.items():
-            row = {"dimension": dimension, **blank, **dict(key)}
-            if dimension == "municipality":
-                row.update(municipality=raw.muni_name(row["oktmo"]), lat=raw.muni_field(row["oktmo"], "lat"),
-                           lon=raw.muni_field(row["oktmo"], "lon"))
-            out.append({**row, **_portfolio_figures(rows)})
-    return out
+    return out + _by_dimension(raw, chosen, dimensions, blank, _portfolio_figures)
 
 
 def loans_monthly(raw: Raw, p: dict) -> list[dict]:
@@ -113,17 +120,7 @@ def subsidies_summary(raw: Raw, p: dict) -> list[dict]:
         "year": lambda r: {"year": r["decision_date"].year, "budget": r["budget"]},
         "municipality": lambda r: {"oktmo": r["oktmo"]},
     }
-    for dimension, key_of in dimensions.items():
-        groups = defaultdict(list)
-        for r in chosen:
-            groups[tuple(sorted(key_of(r).items()))].append(r)
-        for key, rows in groups.items():
-            row = {"dimension": dimension, **blank, **dict(key)}
-            if dimension == "municipality":
-                row.update(municipality=raw.muni_name(row["oktmo"]), lat=raw.muni_field(row["oktmo"], "lat"),
-                           lon=raw.muni_field(row["oktmo"], "lon"))
-            out.append({**row, **_subsidy_figures(rows)})
-    return out
+    return out + _by_dimension(raw, chosen, dimensions, blank, _subsidy_figures)
 
 
 def subsidies_recipients(raw: Raw, p: dict) -> list[dict]:
