@@ -23,7 +23,7 @@ from kuban.data.readers import short_error
 from kuban.texts import LOAN_REFUSED_STATUSES
 
 # Macros and views over the tables, created in this order when a data version is built.
-MODEL_DEFINITIONS = ("chosen.sql", "measures.sql")
+MODEL_DEFINITIONS = ("chosen.sql", "measures.sql", "aggregates.sql")
 
 DUCKDB_CONFIG = {
     # Offline networks: never try to download an extension.
