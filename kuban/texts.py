@@ -127,6 +127,19 @@ DATA_RELOADING = ("В папке данных появились изменен�
                   "Обновите страницу через минуту.")
 DATA_RELOAD_FAILED = ("Новую версию данных загрузить не удалось ({error}): показаны прежние данные. "
                       "Подробности — у администратора.")
+# Building a data version (kuban/model/db.py, kuban/model/build.py) and its progress (kuban/app/ui.py).
+BUILD_TIMEOUT = "загрузка не уложилась в {seconds} с и остановлена"
+BUILD_KILLED = "процесс загрузки остановлен системой (сигнал {signal}; возможно, не хватило памяти)"
+BUILD_FAILED = "процесс загрузки завершился с ошибкой (код {code})"
+LOADING_FIRST = "Загружаются данные из папки — страница откроется, как только они будут готовы."
+LOADING_FILES = ("Проверено файлов: {files_done} из {files_total} ({share}), строк: {rows}. "
+                 "Сейчас: таблица «{table}», файл «{file}».")
+LOADING_LEFT = "Осталось примерно {left}."
+LOADING_TABLES = "Файлы проверены (строк: {rows}), собираются таблицы и сводки для страниц."
+LOADING_STARTING = "Загрузка начинается…"
+SECONDS_SHORT = "{n} с"
+MINUTES_SHORT = "{n} мин"
+PROGRESS_TERMINAL = "{done}/{total} файлов, {rows} строк, {file}"
 LOAD_NOTICE = ("При загрузке отклонено: {refused}. Остальные строки загружены. "
                "Причины — на странице «Данные».")
 

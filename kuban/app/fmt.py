@@ -137,6 +137,34 @@ def md_format(template: str, **values) -> str:
     return template.format(**{k: md(v) for k, v in values.items()})
 
 
+def duration(seconds) -> str:
+    """45 -> «45 с», 200 -> «4 мин» (an estimate: whole seconds under two minutes, else whole minutes)."""
+    if _missing(seconds):
+        return "—"
+    seconds = max(0.0, float(seconds))
+    if seconds < 120:
+        return T.SECONDS_SHORT.format(n=max(1, round(seconds)))
+    return T.MINUTES_SHORT.format(n=round(seconds / 60))
+
+
+def load_progress(p: dict | None) -> str:
+    """What a running build is doing, in Russian Markdown (file names from the data escaped)."""
+    if not p or p.get("stage") is None:
+        return T.LOADING_STARTING
+    rows = number(p.get("rows") or 0)
+    if p["stage"] == "tables":
+        return T.LOADING_TABLES.format(rows=rows)
+    total = p.get("bytes_total") or 0
+    share = percent((p.get("bytes_done") or 0) / total, 0) if total else "—"
+    text = T.LOADING_FILES.format(files_done=number(p.get("files_done") or 0),
+                                  files_total=number(p.get("files_total") or 0), share=share, rows=rows,
+                                  table=md(T.TABLE_LABELS.get(p.get("table"), p.get("table") or "—")),
+                                  file=md(p.get("file") or "—"))
+    if p.get("left_s") is not None:
+        text += " " + T.LOADING_LEFT.format(left=duration(p["left_s"]))
+    return text
+
+
 _PLOT_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "$": "&#36;"}
 _PLOT_SPECIAL = re.compile("[&<>$]")
 

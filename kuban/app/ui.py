@@ -31,8 +31,20 @@ def _source(data_dir: str) -> DataSource:
 
 
 def database() -> Database:
-    """The current data version (reloaded when a file in the folder is added, changed or removed)."""
-    return _source(str(paths.data_dir())).get()
+    """The current data version (reloaded when a file in the folder is added, changed or removed).
+
+    While the very first version is being built, the page shows what the build is doing and waits."""
+    source = _source(str(paths.data_dir()))
+    db = source.current()
+    if db is not None:
+        return db
+    shown = st.empty()
+    while (db := source.current(wait=0.5)) is None:
+        with shown.container():
+            st.info(T.LOADING_FIRST, icon=":material/hourglass_top:")
+            st.caption(fmt.load_progress(source.progress()))
+    shown.empty()
+    return db
 
 
 def run(name: str, params: dict | None = None) -> pd.DataFrame:
@@ -222,8 +234,11 @@ def notices(db: Database) -> None:
     refused = db.result.refused_count
     if refused:
         st.warning(fmt.md_format(T.LOAD_NOTICE, refused=fmt.number(refused)), icon=":material/report:")
-    if _source(str(paths.data_dir())).loading:
+    source = _source(str(paths.data_dir()))
+    if source.loading:
         st.info(T.DATA_RELOADING, icon=":material/hourglass_top:")
+        if (progress := source.progress()) is not None:
+            st.caption(fmt.load_progress(progress))
     if db.load_error:
         st.warning(fmt.md_format(T.DATA_RELOAD_FAILED, error=db.load_error), icon=":material/report:")
 

@@ -3,8 +3,9 @@
 `load_folder(data_dir)` returns a `LoadResult`: clean typed frames per table,
 a problem report (file, line, column, kind, reason) and a per-file summary.
 Rows are refused one by one; good rows are never lost; files are only read.
-Per-file results are cached by (path, size, mtime), so adding one monthly
-file re-reads only that file.
+With a `Store` (kuban/data/store.py) each file's result is kept on disk, keyed by
+its content, so a file is validated once; without one, results are kept in
+memory by (path, size, mtime, inode), so adding one monthly file re-reads only that file.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import json
 import os
 import stat
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,6 +34,7 @@ from kuban.data.parse import (
     is_total,
 )
 from kuban.data.readers import CSV_EXTENSIONS, EXCEL_EXTENSIONS, PARQUET_EXTENSIONS, FileRefused, read_file, short_error
+from kuban.data.store import Store, StoredFile, program_key
 from kuban.texts import SHIPPED_REFERENCE, R
 
 PROBLEM_COLUMNS = ["table", "file", "line", "column", "kind", "reason"]
@@ -61,7 +64,7 @@ class LoadResult:
             f = self.files[(self.files["table"] == name) & (self.files["status"] == "loaded")]
             out[name] = {
                 "files": int(len(f)),
-                "rows": int(len(self.tables[name])),
+                "rows": int(f["rows"].sum()),
                 "refused": int(p["kind"].isin(["refused_row", "refused_file"]).sum()),
                 "superseded": int((p["kind"] == "superseded").sum()),
                 "warnings": int((p["kind"] == "warning").sum()),
@@ -169,10 +172,11 @@ def fingerprint(data_dir: Path) -> str:
     """Changes when any file under the folder is added, removed or modified."""
     h = hashlib.sha1()
     for root, dirs, names in os.walk(data_dir, onerror=lambda _e: None):
-        if root == os.fspath(data_dir):          # the top level: leave out settings folders
-            dirs[:] = [d for d in dirs if d not in paths.SETTINGS_FOLDERS]
-        dirs.sort()
-        for name in sorted(names):
+        # Left out, as the scan leaves them out: hidden and temporary entries (the store `.kuban/` among
+        # them) and, at the top level, settings folders.
+        top = root == os.fspath(data_dir)
+        dirs[:] = sorted(d for d in dirs if not _skipped(d) and not (top and d in paths.SETTINGS_FOLDERS))
+        for name in sorted(n for n in names if not _skipped(n)):
             p = os.path.join(root, name)
             try:
                 st = os.stat(p)
@@ -357,24 +361,32 @@ FILE_CACHE = FileCache()
 READ_ATTEMPTS = 3     # a file rewritten while it is read is read again, at most this many times
 
 
-def load_file(path: Path, table: Table, matcher: MunicipalityMatcher | None, matcher_key: str = "") -> FileResult:
+def load_file(path: Path, table: Table, matcher: MunicipalityMatcher | None, matcher_key: str = "",
+              store: Store | None = None) -> FileResult:
     """One file, validated; never raises: whatever goes wrong becomes this file's refusal.
 
-    A file that changes while it is read (size, time or inode differ before and after) is read
-    again; one that disappears is reported as skipped.
+    With a store, a file whose content the store has seen is not validated again. A file that
+    changes while it is read (size, time or inode differ before and after) is read again; one
+    that disappears is reported as skipped.
     """
+    matcher_key = matcher_key if table.name == "enterprises" else ""
     for _attempt in range(READ_ATTEMPTS):
         try:
             before = os.stat(path)
+            if store is not None:
+                key = store.file_key(store.content_hash(path, before), table.name, matcher_key)
+                kept = store.get_file(key)
+                if kept is not None:
+                    return FileResult(kept.frame, kept.problems, kept.refused_reason, kept.headers)
+            else:
+                key = (os.fsencode(path), before.st_size, before.st_mtime_ns, before.st_ino, table.name, matcher_key)
+                cached = FILE_CACHE.get(key)
+                if cached is not None:
+                    return cached
         except FileNotFoundError:
             return FileResult(None, [], R["file_vanished"], vanished=True)
         except (OSError, ValueError) as exc:
             return FileResult(None, [], R["file_unreadable"].format(error=short_error(exc, path)))
-        key = (os.fsencode(path), before.st_size, before.st_mtime_ns, before.st_ino, table.name,
-               matcher_key if table.name == "enterprises" else "")
-        cached = FILE_CACHE.get(key)
-        if cached is not None:
-            return cached
         result = _read_and_validate(path, table, matcher)
         try:
             after = os.stat(path)
@@ -383,7 +395,12 @@ def load_file(path: Path, table: Table, matcher: MunicipalityMatcher | None, mat
         except (OSError, ValueError):
             continue
         if (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino):
-            FILE_CACHE.put(key, result)
+            if result.vanished:
+                return result
+            if store is not None:
+                store.put_file(key, StoredFile(result.frame, result.problems, result.refused_reason, result.headers))
+            else:
+                FILE_CACHE.put(key, result)
             return result
     return FileResult(None, [], R["file_changing"])
 
@@ -412,11 +429,16 @@ def _key_texts(table: Table, rows: pd.DataFrame) -> list[str]:
 
 
 def load_table(table: Table, files: list[Path], data_dir: Path, matcher, matcher_key="",
-               file_label=None) -> tuple[pd.DataFrame, list[dict], list[dict]]:
+               file_label=None, store: Store | None = None,
+               progress: Progress | None = None) -> tuple[pd.DataFrame, list[dict], list[dict]]:
     frames, problems, infos = [], [], []
     for path in files:
         rel = file_label or display_name(path.relative_to(data_dir).as_posix())
-        result = load_file(path, table, matcher, matcher_key)
+        if progress:
+            progress.start_file(table.name, rel)
+        result = load_file(path, table, matcher, matcher_key, store)
+        if progress:
+            progress.end_file(path, 0 if result.frame is None else len(result.frame))
         for p in result.problems:
             problems.append({**p, "table": table.name, "file": rel})
         if result.vanished:
@@ -457,9 +479,83 @@ def load_table(table: Table, files: list[Path], data_dir: Path, matcher, matcher
     return frame, problems, infos
 
 
+# --- Progress ---------------------------------------------------------------------
+
+class Progress:
+    """What a load is doing, told to a callback after each file starts and ends: the table and file, files and
+    bytes done of the total, rows so far, seconds elapsed and an estimate of the seconds left (by bytes)."""
+
+    def __init__(self, callback, files: list[Path]):
+        self.callback = callback
+        self.files_total = len(files)
+        self.bytes_total = sum(_size(p) for p in files)
+        self.files_done = self.bytes_done = self.rows = 0
+        self.table = self.file = None
+        self.started = time.monotonic()
+
+    def start_file(self, table: str, file: str) -> None:
+        self.table, self.file = table, file
+        self._tell()
+
+    def end_file(self, path: Path, rows: int) -> None:
+        self.files_done += 1
+        self.bytes_done += _size(path)
+        self.rows += rows
+        self._tell()
+
+    def snapshot(self) -> dict:
+        elapsed = time.monotonic() - self.started
+        left = None
+        if self.bytes_done and self.bytes_total:
+            left = max(0.0, elapsed * (self.bytes_total - self.bytes_done) / self.bytes_done)
+        return {"table": self.table, "file": self.file, "files_done": self.files_done,
+                "files_total": self.files_total, "bytes_done": self.bytes_done, "bytes_total": self.bytes_total,
+                "rows": self.rows, "elapsed_s": round(elapsed, 1), "left_s": None if left is None else round(left, 1)}
+
+    def _tell(self) -> None:
+        try:
+            self.callback(self.snapshot())
+        except Exception:  # noqa: BLE001 - showing progress must never stop a load
+            pass
+
+
+def _size(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except (OSError, ValueError):
+        return 0
+
+
 # --- The folder -----------------------------------------------------------------
 
-def load_folder(data_dir: Path | str | None = None) -> LoadResult:
+def version_key(data_dir: Path, store: Store) -> str:
+    """Checksum of a data version: the program, the folder's listing and every file's content. Equal keys
+    load equal data, so a data version the store holds under this key can be served without reading a file."""
+    files, warnings, boundaries = scan(data_dir)
+    h = hashlib.sha256(f"{program_key()}\0".encode())
+    h.update(json.dumps(warnings, ensure_ascii=False, default=str).encode())
+    listed = [(name, p) for name in TABLES for p in files[name]] + [("boundaries", p) for p in boundaries]
+    marker = data_dir / DEMO_MARKER
+    if marker.is_file():
+        listed.append(("demo", marker))
+    kept = set()
+    for name, p in listed:
+        h.update(f"\0{name}\0".encode() + os.fsencode(p.relative_to(data_dir)) + b"\0")
+        try:
+            h.update(store.content_hash(p).encode())
+            kept.add(os.fsencode(p).hex())
+        except (OSError, ValueError) as exc:
+            h.update(type(exc).__name__.encode())
+    store.save_hashes(keep=kept)
+    return h.hexdigest()[:32]
+
+
+def load_folder(data_dir: Path | str | None = None, *, store: Store | None = None, progress=None) -> LoadResult:
+    """Every table of the folder, validated, with the problem report and the per-file summary.
+
+    store: keep each file's validated rows there and reuse what it holds (None: a memory cache only).
+    progress: called with Progress.snapshot() as each file starts and ends.
+    """
     data_dir = Path(data_dir or paths.data_dir()).resolve()
     if not data_dir.is_dir():
         raise FileNotFoundError(str(data_dir))
@@ -467,16 +563,18 @@ def load_folder(data_dir: Path | str | None = None) -> LoadResult:
     files, problems, boundaries = scan(data_dir)
     infos: list[dict] = []
     tables: dict[str, pd.DataFrame] = {}
+    track = Progress(progress, [p for name in TABLES for p in files[name]]) if progress else None
+    read = {"data_dir": data_dir, "store": store, "progress": track}
 
     # Municipalities: the folder's own files, else the shipped reference.
     muni_files = files["municipalities"]
     if muni_files:
-        munis, p, i = load_table(TABLES["municipalities"], muni_files, data_dir, None)
+        munis, p, i = load_table(TABLES["municipalities"], muni_files, matcher=None, **read)
         problems += p
         infos += i
     if not muni_files or munis.empty:
-        munis, p, i = load_table(TABLES["municipalities"], [paths.REFERENCE_MUNICIPALITIES], data_dir, None,
-                                 file_label=f"{SHIPPED_REFERENCE}: municipalities.csv")
+        munis, p, i = load_table(TABLES["municipalities"], [paths.REFERENCE_MUNICIPALITIES], matcher=None,
+                                 file_label=f"{SHIPPED_REFERENCE}: municipalities.csv", **read)
         problems += p
         infos += i
     tables["municipalities"] = munis
@@ -484,7 +582,8 @@ def load_folder(data_dir: Path | str | None = None) -> LoadResult:
     matcher_key = hashlib.sha1(pd.util.hash_pandas_object(munis[["oktmo", "name", "center"]], index=False)
                                .to_numpy().tobytes()).hexdigest()
 
-    ent, p, i = load_table(TABLES["enterprises"], files["enterprises"], data_dir, matcher, matcher_key)
+    ent, p, i = load_table(TABLES["enterprises"], files["enterprises"], matcher=matcher, matcher_key=matcher_key,
+                           **read)
     ent = ent.rename(columns={"municipality": "oktmo"})
     tables["enterprises"] = ent
     problems += p
@@ -492,7 +591,7 @@ def load_folder(data_dir: Path | str | None = None) -> LoadResult:
     register = set(ent["inn"].dropna())
 
     for name in FACT_TABLES:
-        frame, p, i = load_table(TABLES[name], files[name], data_dir, None)
+        frame, p, i = load_table(TABLES[name], files[name], matcher=None, **read)
         problems += p
         infos += i
         inn_header = {info["file"]: info.get("headers", {}).get("inn", "inn") for info in i}
@@ -508,6 +607,8 @@ def load_folder(data_dir: Path | str | None = None) -> LoadResult:
     problem_frame["_order"] = problem_frame["kind"].map(KIND_ORDER)
     problem_frame = (problem_frame.sort_values(["table", "file", "line", "_order"], na_position="first", kind="stable")
                      .drop(columns="_order").reset_index(drop=True))
+    if store is not None:
+        store.save_hashes()
     return LoadResult(data_dir, fp, tables, problem_frame, _file_summary(infos, tables, problem_frame),
                       _read_demo_marker(data_dir), boundaries)
 

@@ -1,12 +1,22 @@
-"""The DuckDB database the queries run on, rebuilt when the data folder changes.
+"""The DuckDB database the queries run on: one data version of a data folder.
 
-One parent connection per loaded data version; every query takes its own
-cursor (a DuckDB connection cannot serve two threads at once, and Streamlit
-runs each browser session in its own thread).
+A data version is built once, into a DuckDB file in the folder's store (kuban/data/store.py): every table,
+the load report, the model's macros and views (queries/model/) and the aggregates the pages read. The
+dashboard opens that file read-only, so a restart on unchanged data reads nothing else, and several
+processes can serve the same file. The build runs in a child process (kuban/model/build.py): its memory
+and any failure stay there, while sessions keep being served the previous version.
+
+Every query takes its own cursor of the version's connection (a DuckDB connection cannot serve two
+threads at once, and Streamlit runs each browser session in its own thread).
 """
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import threading
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 
@@ -15,11 +25,13 @@ import pandas as pd
 import pyarrow as pa
 
 from kuban import paths
-from kuban.data.contract import FACT_TABLES
+from kuban import texts as T
+from kuban.data.contract import FACT_TABLES, TABLES
 from kuban.data.geo import load_boundaries
-from kuban.data.ingest import LoadResult, empty_result, fingerprint, load_folder
+from kuban.data.ingest import LoadResult, empty_result, fingerprint, load_folder, version_key
 from kuban.data.parse import MunicipalityMatcher
 from kuban.data.readers import short_error
+from kuban.data.store import Store, program_key
 from kuban.texts import LOAN_REFUSED_STATUSES
 
 # Macros and views over the tables, created in this order when a data version is built.
@@ -30,6 +42,8 @@ DUCKDB_CONFIG = {
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,
 }
+
+BUILD_TIMEOUT_S = float(os.environ.get("KUBAN_BUILD_TIMEOUT_S", "3600"))   # a longer build is stopped
 
 
 def _arrow(frame: pd.DataFrame, dates: tuple[str, ...] = ()) -> pa.Table:
@@ -48,54 +62,135 @@ def _create(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, order: s
     rel.create(name)
 
 
-class Database:
-    """A loaded data version: the load report and a DuckDB connection over its tables."""
+def build_tables(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
+    """Every table of a data version from its LoadResult, then the model (queries/model/) over them."""
+    t = result.tables
+    munis = t["municipalities"].drop(columns=["_line", "_file"])
+    munis["population"] = munis["population"].astype("Int64")
+    _create(con, "municipalities", _arrow(munis), "oktmo")
+    divisions = pd.read_csv(paths.REFERENCE_DIVISIONS, dtype=str)
+    _create(con, "okved_divisions", _arrow(divisions), "division")
 
-    def __init__(self, result: LoadResult):
+    ent = t["enterprises"].drop(columns=["_line", "_file"]).copy()
+    ent["division"] = ent["okved"].str.slice(0, 2)
+    ent = ent[["inn", "name", "okved", "division", "oktmo", "size"]]
+    _create(con, "enterprises", _arrow(ent), "inn")
+
+    # Facts carry their enterprise's municipality and division, so filters need no join;
+    # the join runs in DuckDB (queries/model/fact_with_keys.sql), sorted by period for zone maps.
+    with_keys = (paths.QUERIES / "model" / "fact_with_keys.sql").read_text(encoding="utf-8")
+    for name in FACT_TABLES:
+        frame = t[name].drop(columns=["_line", "_file"])
+        if "employees" in frame:
+            frame["employees"] = frame["employees"].astype("Int64")
+        con.register("raw_fact", _arrow(frame, ("period", "decision_date")))
+        del frame
+        try:
+            order = "period, oktmo" if "period" in t[name] else "decision_date"
+            con.sql(with_keys).order(order).create(name)
+        finally:
+            con.unregister("raw_fact")
+
+    _create(con, "load_files", _arrow(result.files.copy(), ("period_min", "period_max")))
+    _create(con, "load_problems", _arrow(result.problems))
+
+    # What the queries share, defined once: the chosen places, divisions and months, the shared measures
+    # and the aggregates (queries/model/). Not TEMP: every cursor of this connection sees them.
+    refused = pa.table({"status_lower": pa.array([s.strip().lower() for s in LOAN_REFUSED_STATUSES], pa.string())})
+    _create(con, "loan_refused_statuses", refused)
+    for name in MODEL_DEFINITIONS:
+        for statement in duckdb.extract_statements((paths.QUERIES / "model" / name).read_text(encoding="utf-8")):
+            con.execute(statement)
+
+
+def write_version(result: LoadResult, path: Path, key: str) -> None:
+    """A data version as a DuckDB file at `path`: written under a temporary name, then renamed, so the
+    store never holds a partial version under a real name."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(os.fspath(tmp), config=DUCKDB_CONFIG)
+        try:
+            build_tables(con, result)
+            rel_boundaries = [p.relative_to(result.data_dir).as_posix() for p in result.boundaries]
+            meta = {"program": program_key(), "data_version": key, "demo": json.dumps(result.demo),
+                    "boundaries": json.dumps(rel_boundaries), "complete": "yes"}
+            con.execute("CREATE TABLE kuban_version (key VARCHAR, value VARCHAR)")
+            con.executemany("INSERT INTO kuban_version VALUES (?, ?)", list(meta.items()))
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+        tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+
+
+def _report(con: duckdb.DuckDBPyConnection, table: str, ints=(), dates=()) -> pd.DataFrame:
+    frame = con.cursor().table(table).df()
+    for c in ints:
+        frame[c] = frame[c].astype("Int64")
+    for c in dates:
+        frame[c] = pd.to_datetime(frame[c])
+    return frame
+
+
+class VersionTables(Mapping):
+    """The tables of a stored data version as DataFrames, read only when asked for (the serving path asks
+    only for the municipalities)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self._con = con
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in TABLES:
+            raise KeyError(name)
+        return self._con.cursor().table(name).df()
+
+    def __iter__(self):
+        return iter(TABLES)
+
+    def __len__(self) -> int:
+        return len(TABLES)
+
+
+class Database:
+    """A loaded data version: the load report and a DuckDB connection over its tables.
+
+    Database(result) builds the tables in memory from a LoadResult (tests, and a folder without a usable
+    store); Database.open(path, ...) opens a version the store holds.
+    """
+
+    def __init__(self, result: LoadResult, con: duckdb.DuckDBPyConnection | None = None):
         self.result = result
         self.fingerprint = result.fingerprint
         self.load_error: str | None = None    # set when a newer version could not be built (this one is older)
-        self.con = duckdb.connect(":memory:", config=DUCKDB_CONFIG)
-        self._build()
+        if con is None:
+            con = duckdb.connect(":memory:", config=DUCKDB_CONFIG)
+            build_tables(con, result)
+        self.con = con
 
-    def _build(self) -> None:
-        t = self.result.tables
-        munis = t["municipalities"].drop(columns=["_line", "_file"])
-        munis["population"] = munis["population"].astype("Int64")
-        _create(self.con, "municipalities", _arrow(munis), "oktmo")
-        divisions = pd.read_csv(paths.REFERENCE_DIVISIONS, dtype=str)
-        _create(self.con, "okved_divisions", _arrow(divisions), "division")
-
-        ent = t["enterprises"].drop(columns=["_line", "_file"]).copy()
-        ent["division"] = ent["okved"].str.slice(0, 2)
-        ent = ent[["inn", "name", "okved", "division", "oktmo", "size"]]
-        _create(self.con, "enterprises", _arrow(ent), "inn")
-
-        # Facts carry their enterprise's municipality and division, so filters need no join;
-        # the join runs in DuckDB (queries/model/fact_with_keys.sql), sorted by period for zone maps.
-        with_keys = (paths.QUERIES / "model" / "fact_with_keys.sql").read_text(encoding="utf-8")
-        for name in FACT_TABLES:
-            frame = t[name].drop(columns=["_line", "_file"])
-            if "employees" in frame:
-                frame["employees"] = frame["employees"].astype("Int64")
-            self.con.register("raw_fact", _arrow(frame, ("period", "decision_date")))
-            try:
-                order = "period, oktmo" if "period" in frame else "decision_date"
-                self.con.sql(with_keys).order(order).create(name)
-            finally:
-                self.con.unregister("raw_fact")
-
-        files = self.result.files.copy()
-        _create(self.con, "load_files", _arrow(files, ("period_min", "period_max")))
-        _create(self.con, "load_problems", _arrow(self.result.problems))
-
-        # What the queries share, defined once: the chosen places, divisions and months, and the shared
-        # measures (queries/model/). Not TEMP: every cursor of this connection sees them.
-        refused = pa.table({"status_lower": pa.array([s.strip().lower() for s in LOAN_REFUSED_STATUSES], pa.string())})
-        _create(self.con, "loan_refused_statuses", refused)
-        for name in MODEL_DEFINITIONS:
-            for statement in duckdb.extract_statements((paths.QUERIES / "model" / name).read_text(encoding="utf-8")):
-                self.con.execute(statement)
+    @classmethod
+    def open(cls, path: Path, data_dir: Path, fingerprint: str) -> "Database":
+        """A data version from the store, read-only; raises (duckdb.Error, ValueError, ...) if the file is not
+        a whole version written by this program."""
+        con = duckdb.connect(os.fspath(path), read_only=True, config=DUCKDB_CONFIG)
+        try:
+            meta = dict(con.execute("SELECT key, value FROM kuban_version").fetchall())
+            if meta.get("program") != program_key() or meta.get("complete") != "yes":
+                raise ValueError("written by another version of the program")
+            result = LoadResult(
+                data_dir=data_dir, fingerprint=fingerprint, tables=VersionTables(con),
+                problems=_report(con, "load_problems", ints=("line",)),
+                files=_report(con, "load_files", dates=("period_min", "period_max")),
+                demo=json.loads(meta["demo"]),
+                boundaries=[data_dir / p for p in json.loads(meta["boundaries"])])
+        except BaseException:
+            con.close()
+            raise
+        return cls(result, con)
 
     @cached_property
     def boundaries(self):
@@ -115,37 +210,48 @@ class Database:
         self.con.close()
 
 
-class DataSource:
-    """Holds the current Database for a folder and reloads it when the folder's fingerprint changes.
 
-    Only the first load makes sessions wait. A later change is loaded in a background thread while
-    sessions keep being served the previous version; a session asking meanwhile waits at most
-    `wait_seconds` (a small monthly file is ready by then) and otherwise gets the previous version.
-    Loading never takes the server down: if a data version cannot be built at all, the previous one
-    stays (or, at the very first load, an empty one that reports why).
+
+class DataSource:
+    """Holds the current Database for a folder and loads a new one when the folder's fingerprint changes.
+
+    A data version the store already holds is opened at once (a restart on unchanged data). Any other is
+    built by a child process (`python -m kuban.model.build`) in a background thread, while sessions keep
+    being served the previous version; a session asking meanwhile waits at most `wait_seconds` (a small
+    monthly file is ready by then). `current()` never waits longer than asked, so the first visitors see
+    the build's progress (`progress()`) instead of a blank page; `get()` waits for a first version.
+    Loading never takes the server down: if a data version cannot be built, the previous one stays (or,
+    at the very first load, an empty one that reports why).
     """
 
     def __init__(self, data_dir: Path | str | None = None, wait_seconds: float = 2.0):
         self.data_dir = Path(data_dir or paths.data_dir()).resolve()
         self.wait_seconds = wait_seconds
+        self.store = Store.for_folder(self.data_dir)
         self._db: Database | None = None
         self._lock = threading.Lock()
         self._loader: threading.Thread | None = None
 
     def get(self) -> Database:
+        """The current data version; the very first one is waited for."""
+        db = self.current()
+        while db is None:
+            db = self.current(wait=1.0)
+        return db
+
+    def current(self, wait: float | None = None) -> Database | None:
+        """The current data version, starting the load of a newer one if the folder changed and waiting for
+        it at most `wait` seconds (default wait_seconds); None while a first version is still being built."""
         fp = fingerprint(self.data_dir)
         db = self._db
         if db is not None and db.fingerprint == fp:
             return db
         with self._lock:
-            if self._db is None:
-                self._db = _build(self.data_dir)
-                return self._db
             if self._loader is None or not self._loader.is_alive():
                 self._loader = threading.Thread(target=self._reload, name="kuban-reload", daemon=True)
                 self._loader.start()
             loader = self._loader
-        loader.join(self.wait_seconds)
+        loader.join(self.wait_seconds if wait is None else wait)
         return self._db
 
     @property
@@ -153,21 +259,66 @@ class DataSource:
         """A newer data version is being loaded in the background."""
         return self._loader is not None and self._loader.is_alive()
 
+    def progress(self) -> dict | None:
+        """What a running build is doing (kuban.data.ingest.Progress.snapshot() and its `stage`), or None."""
+        if not self.loading:
+            return None
+        try:
+            value = json.loads(self.store.progress_path().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return value if isinstance(value, dict) else None
+
     def _reload(self) -> None:
         # Loads until the version built matches the folder (it may change again while loading).
         for _ in range(5):
-            if self._db is not None and self._db.fingerprint == fingerprint(self.data_dir):
+            fp = fingerprint(self.data_dir)
+            if self._db is not None and self._db.fingerprint == fp:
                 return
-            self._db = _build(self.data_dir, previous=self._db)
+            self._db = self._load(fp, previous=self._db)
+
+    def _load(self, fp: str, previous: Database | None) -> Database:
+        """The folder's data version: from the store, else built; on failure the previous one, else an empty
+        one saying why."""
+        try:
+            if not self.store.writable or not self.data_dir.is_dir():
+                return Database(load_folder(self.data_dir))
+            path = self.store.version_path(version_key(self.data_dir, self.store))
+            if path.exists():
+                try:
+                    return Database.open(path, self.data_dir, fp)
+                except Exception:  # noqa: BLE001 - damaged or from another program version: built again
+                    path.unlink(missing_ok=True)
+            return Database.open(build_in_child(self.data_dir, self.store), self.data_dir, fp)
+        except Exception as exc:  # noqa: BLE001 - the server must keep serving whatever the folder holds
+            error = short_error(exc)
+            if previous is not None:
+                previous.fingerprint = fp          # do not retry until the folder changes again
+                previous.load_error = error
+                return previous
+            return Database(empty_result(self.data_dir, error))
 
 
-def _build(data_dir: Path, previous: Database | None = None) -> Database:
-    """A Database for the folder; on an unexpected failure the previous one, else an empty one saying why."""
+class BuildFailed(Exception):
+    """A child build that did not produce a data version; the message says why, in Russian."""
+
+
+def build_in_child(data_dir: Path, store: Store) -> Path:
+    """Builds the folder's data version in a child process and returns its path in the store.
+
+    The child's memory (every validated row passes through it) is returned to the system when it ends, and
+    whatever kills it (a crash, the memory limit) fails this build only.
+    """
+    cmd = [sys.executable, "-m", "kuban.model.build", os.fspath(data_dir), "--store", os.fspath(store.folder)]
     try:
-        return Database(load_folder(data_dir))
-    except Exception as exc:  # noqa: BLE001 - the server must keep serving whatever the folder holds
-        if previous is not None:
-            previous.fingerprint = fingerprint(data_dir)   # do not retry until the folder changes again
-            previous.load_error = short_error(exc)
-            return previous
-        return Database(empty_result(data_dir, short_error(exc)))
+        done = subprocess.run(cmd, cwd=paths.ROOT, capture_output=True, timeout=BUILD_TIMEOUT_S,
+                              stdin=subprocess.DEVNULL, check=False)
+    except subprocess.TimeoutExpired:
+        raise BuildFailed(T.BUILD_TIMEOUT.format(seconds=int(BUILD_TIMEOUT_S))) from None
+    out = done.stdout.decode("utf-8", "replace").strip().splitlines()
+    if done.returncode == 0 and out:
+        return Path(out[-1])
+    err = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    if done.returncode < 0:
+        raise BuildFailed(T.BUILD_KILLED.format(signal=-done.returncode))
+    raise BuildFailed(err[-1][:500] if err else T.BUILD_FAILED.format(code=done.returncode))

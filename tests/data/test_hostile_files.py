@@ -340,12 +340,12 @@ def test_sessions_are_served_the_previous_version_while_a_new_one_loads(tmp_path
     source = dbmod.DataSource(tmp_path, wait_seconds=0.2)
     first = source.get()
     release = threading.Event()
-    real = dbmod.load_folder
+    real = dbmod.build_in_child
 
-    def slow(folder):
+    def slow(folder, store):
         release.wait(30)
-        return real(folder)
-    monkeypatch.setattr(dbmod, "load_folder", slow)
+        return real(folder, store)
+    monkeypatch.setattr(dbmod, "build_in_child", slow)
     put(tmp_path, "shipments/b.csv", [line(SHIP_RU), f"{C};2025-01;1;"])
     started = time.monotonic()
     assert source.get() is first                  # not blocked by the slow load: the previous version
@@ -366,7 +366,8 @@ def test_a_version_that_cannot_be_built_keeps_the_previous_one(tmp_path, monkeyp
     _good(tmp_path)
     source = dbmod.DataSource(tmp_path, wait_seconds=30)
     first = source.get()
-    monkeypatch.setattr(dbmod, "load_folder", lambda folder: (_ for _ in ()).throw(MemoryError("out of memory")))
+    monkeypatch.setattr(dbmod, "build_in_child", lambda folder, store: (_ for _ in ()).throw(
+        MemoryError("out of memory")))
     put(tmp_path, "shipments/b.csv", [line(SHIP_RU), f"{C};2025-01;1;"])
     again = source.get()
     assert again is first and again.load_error == "out of memory"
