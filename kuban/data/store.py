@@ -182,8 +182,9 @@ class Store:
             frame = None
             if meta["rows"] is not None:
                 frame = pq.read_table(self.folder / "files" / f"{key}.parquet").to_pandas()
-                if len(frame) != meta["rows"]:
+                if len(frame) != meta["rows"] or list(frame.columns) != list(meta["dtypes"]):
                     return None
+                frame = frame.astype(meta["dtypes"])     # Parquet keeps no second-precision dates
             problems = [{**p, "line": None if p["line"] is None else int(p["line"])} for p in meta["problems"]]
             return StoredFile(frame, problems, meta["refused_reason"], meta["headers"])
         except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
@@ -200,6 +201,7 @@ class Store:
                               lambda p: pq.write_table(table, p, compression="zstd"))
             write_json(self.folder / "files" / f"{key}.json", {
                 "rows": None if value.frame is None else len(value.frame),
+                "dtypes": None if value.frame is None else {c: str(t) for c, t in value.frame.dtypes.items()},
                 "problems": value.problems, "refused_reason": value.refused_reason, "headers": value.headers})
         except (OSError, pa.ArrowException, TypeError, ValueError):
             pass    # a store that cannot keep an entry only costs a later revalidation
