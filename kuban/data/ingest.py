@@ -20,7 +20,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kuban import paths
 from kuban.data.contract import FACT_TABLES, MIN_YEAR, TABLES, Table, header_map, last_plausible_day, normalize_header
@@ -268,19 +271,28 @@ def validate(table: Table, raw, matcher: MunicipalityMatcher | None) -> FileResu
 
     frame = raw.frame
     n = len(frame)
-    reason = pd.Series(pd.NA, index=frame.index, dtype=object)
-    column = pd.Series(pd.NA, index=frame.index, dtype=object)
+    # Each row's first reason and the header of its column; `bad` marks the rows that have one.
+    bad = np.zeros(n, dtype=bool)
+    reason = np.full(n, None, dtype=object)
+    column = np.full(n, None, dtype=object)
+
+    def refuse(hit: np.ndarray, reasons, header: str) -> None:
+        """Gives the rows in `hit` that have no reason yet `reasons` (an array over all rows, or a function of
+        the row positions that formats only those)."""
+        new = hit & ~bad
+        if new.any():
+            reason[new] = reasons(new) if callable(reasons) else reasons[new]
+            column[new] = header
+            bad[new] = True
 
     # A total row («Итого», «Всего по району») is refused, never summed.
     for pos in by_column.values():
         s = frame[pos]
         if pd.api.types.is_string_dtype(s):
-            hit = pd.Series(is_total(s), index=s.index) & reason.isna()
-            if hit.any():
-                reason[hit] = [R["total_row"].format(value=v.strip()) for v in s[hit]]
-                column[hit] = raw.headers[pos]
+            refuse(np.asarray(is_total(s), dtype=bool),
+                   lambda new, s=s: [R["total_row"].format(value=v.strip()) for v in s[new]], raw.headers[pos])
 
-    out = pd.DataFrame(index=frame.index)
+    out = {}
     for col in table.columns:
         if col.name not in by_column:
             out[col.name] = pd.Series(pd.NA, index=frame.index, dtype=_empty_dtype(col.kind))
@@ -299,28 +311,25 @@ def validate(table: Table, raw, matcher: MunicipalityMatcher | None) -> FileResu
         elif col.kind in ("month", "date"):
             day_errors = check_plausible_day(values, raw_col, col.kind, date(MIN_YEAR, 1, 1), last_plausible_day())
             errors = errors.fillna(day_errors) if errors.notna().any() else day_errors
-        new = reason.isna() & errors.notna()
-        if new.any():
-            reason[new] = errors[new]
-            column[new] = raw.headers[by_column[col.name]]
+        refuse(errors.notna().to_numpy(), errors.to_numpy(dtype=object), raw.headers[by_column[col.name]])
         out[col.name] = values
 
     if table.name == "shipments" and "export_rub" in by_column:
-        over = reason.isna() & (out["export_rub"] > out["shipped_rub"]).fillna(False).astype(bool)
-        if over.any():
-            reason[over] = [R["export_above_shipped"].format(export=_plain(e), shipped=_plain(s))
-                            for e, s in zip(out.loc[over, "export_rub"], out.loc[over, "shipped_rub"])]
-            column[over] = raw.headers[by_column["export_rub"]]
+        export, shipped = out["export_rub"], out["shipped_rub"]
+        refuse((export > shipped).fillna(False).to_numpy(dtype=bool),
+               lambda new: [R["export_above_shipped"].format(export=_plain(e), shipped=_plain(s))
+                            for e, s in zip(export[new], shipped[new])],
+               raw.headers[by_column["export_rub"]])
 
-    bad = reason.notna().to_numpy()
+    lines = frame["_line"].to_numpy()
     if bad.any():
-        lines = frame["_line"].to_numpy()[bad]
         problems.extend(_problem(None, None, int(ln), c, "refused_row", r)
-                        for ln, c, r in zip(lines, column[bad], reason[bad]))
-    out["_line"] = frame["_line"].to_numpy()
-    out = out[~bad].reset_index(drop=True)
-    assert len(out) + int(bad.sum()) == n
-    return FileResult(out, problems, headers={name: raw.headers[pos] for name, pos in by_column.items()})
+                        for ln, c, r in zip(lines[bad], column[bad], reason[bad]))
+    out["_line"] = pd.Series(lines, index=frame.index)
+    result = pd.DataFrame(out, index=frame.index, copy=False)
+    result = (result[~bad] if bad.any() else result).reset_index(drop=True)
+    assert len(result) + int(bad.sum()) == n
+    return FileResult(result, problems, headers={name: raw.headers[pos] for name, pos in by_column.items()})
 
 
 def _empty_dtype(kind: str) -> str:
@@ -465,7 +474,7 @@ def load_table(table: Table, files: list[Path], data_dir: Path, matcher, matcher
 
     # The same key twice: the last one (by file name, then line) wins.
     key = list(table.key)
-    dup = frame.duplicated(subset=key, keep="last").to_numpy()
+    dup = _duplicated_last(frame, key)
     if dup.any():
         winners = frame.loc[~dup].set_index(key)[["_file", "_line"]]
         losers = frame.loc[dup]
@@ -499,6 +508,7 @@ class Progress:
 
     def end_file(self, path: Path, rows: int) -> None:
         self.files_done += 1
+        self.files_total = max(self.files_total, self.files_done)    # the reference, read after an empty file
         self.bytes_done += _size(path)
         self.rows += rows
         self._tell()
@@ -524,6 +534,18 @@ def _size(path: Path) -> int:
         return os.stat(path).st_size
     except (OSError, ValueError):
         return 0
+
+
+def _duplicated_last(frame: pd.DataFrame, key: list[str]) -> np.ndarray:
+    """Rows whose key appears again further down (pandas' duplicated(keep="last")), hashing one integer per
+    row: the key columns' factorized codes combined (several times faster than hashing rows of objects)."""
+    if len(frame) < 2:
+        return np.zeros(len(frame), dtype=bool)
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for k in key:
+        codes, uniques = pd.factorize(frame[k], use_na_sentinel=False)
+        combined = combined * (len(uniques) + 1) + codes
+    return pd.Series(combined).duplicated(keep="last").to_numpy()
 
 
 # --- The folder -----------------------------------------------------------------
@@ -563,7 +585,8 @@ def load_folder(data_dir: Path | str | None = None, *, store: Store | None = Non
     files, problems, boundaries = scan(data_dir)
     infos: list[dict] = []
     tables: dict[str, pd.DataFrame] = {}
-    track = Progress(progress, [p for name in TABLES for p in files[name]]) if progress else None
+    reference = [] if files["municipalities"] else [paths.REFERENCE_MUNICIPALITIES]
+    track = Progress(progress, reference + [p for name in TABLES for p in files[name]]) if progress else None
     read = {"data_dir": data_dir, "store": store, "progress": track}
 
     # Municipalities: the folder's own files, else the shipped reference.
@@ -588,14 +611,14 @@ def load_folder(data_dir: Path | str | None = None, *, store: Store | None = Non
     tables["enterprises"] = ent
     problems += p
     infos += i
-    register = set(ent["inn"].dropna())
+    register = pa.array(ent["inn"].dropna().unique(), pa.string())
 
     for name in FACT_TABLES:
         frame, p, i = load_table(TABLES[name], files[name], matcher=None, **read)
         problems += p
         infos += i
         inn_header = {info["file"]: info.get("headers", {}).get("inn", "inn") for info in i}
-        unknown = ~frame["inn"].isin(register).to_numpy()
+        unknown = ~np.asarray(pc.is_in(pa.array(frame["inn"], pa.string()), value_set=register), dtype=bool)
         if unknown.any():
             problems.extend(_problem(name, f, int(ln), inn_header.get(f, "inn"), "warning",
                                      R["inn_not_in_register"].format(inn=inn))

@@ -64,23 +64,25 @@ def program_key() -> str:
     return h.hexdigest()[:24]
 
 
-def _write_atomic(target: Path, write) -> None:
-    """Calls write(temporary path), then renames it to target: readers see the old entry or the whole new one."""
+def _write_atomic(target: Path, write, durable: bool = True) -> None:
+    """Calls write(temporary path), then renames it to target: readers see the old entry or the whole new one
+    (durable: on disk before the rename, so a power cut cannot leave a renamed but empty entry)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix="." + target.name + ".", suffix=".tmp", dir=target.parent)
     os.close(fd)
     try:
         write(Path(tmp))
-        with open(tmp, "rb") as f:
-            os.fsync(f.fileno())
+        if durable:
+            with open(tmp, "rb") as f:
+                os.fsync(f.fileno())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def write_json(target: Path, value) -> None:
-    _write_atomic(target, lambda p: p.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8"))
+def write_json(target: Path, value, durable: bool = True) -> None:
+    _write_atomic(target, lambda p: p.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8"), durable)
 
 
 @dataclass
@@ -198,7 +200,7 @@ class Store:
             if value.frame is not None:
                 table = pa.Table.from_pandas(value.frame, preserve_index=False)
                 _write_atomic(self.folder / "files" / f"{key}.parquet",
-                              lambda p: pq.write_table(table, p, compression="zstd"))
+                              lambda p: pq.write_table(table, p, compression="lz4"))
             write_json(self.folder / "files" / f"{key}.json", {
                 "rows": None if value.frame is None else len(value.frame),
                 "dtypes": None if value.frame is None else {c: str(t) for c, t in value.frame.dtypes.items()},

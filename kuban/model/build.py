@@ -31,12 +31,13 @@ class ProgressFile:
         self.snapshot: dict = {}
 
     def __call__(self, snapshot: dict, stage: str = "files", force: bool = False) -> None:
+        changed = (snapshot.get("file"), stage) != (self.snapshot.get("file"), self.snapshot.get("stage"))
         self.snapshot = {**snapshot, "stage": stage, "pid": os.getpid(), "time": time.time()}
         now = time.monotonic()
-        if force or now - self.last >= PROGRESS_EVERY_S:
+        if force or now - self.last >= (PROGRESS_EVERY_S / 10 if changed else PROGRESS_EVERY_S):
             self.last = now
             try:
-                write_json(self.path, self.snapshot)
+                write_json(self.path, self.snapshot, durable=False)
             except OSError:
                 pass
 

@@ -43,6 +43,13 @@ DUCKDB_CONFIG = {
     "autoload_known_extensions": False,
 }
 
+
+def _connect(database: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(database, read_only=read_only, config=DUCKDB_CONFIG)
+    # No progress bar on the terminal: a build's stdout carries only the path of the version it wrote.
+    con.execute("SET enable_progress_bar = false")
+    return con
+
 BUILD_TIMEOUT_S = float(os.environ.get("KUBAN_BUILD_TIMEOUT_S", "3600"))   # a longer build is stopped
 
 
@@ -109,7 +116,7 @@ def write_version(result: LoadResult, path: Path, key: str) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
-        con = duckdb.connect(os.fspath(tmp), config=DUCKDB_CONFIG)
+        con = _connect(os.fspath(tmp))
         try:
             build_tables(con, result)
             rel_boundaries = [p.relative_to(result.data_dir).as_posix() for p in result.boundaries]
@@ -168,7 +175,7 @@ class Database:
         self.fingerprint = result.fingerprint
         self.load_error: str | None = None    # set when a newer version could not be built (this one is older)
         if con is None:
-            con = duckdb.connect(":memory:", config=DUCKDB_CONFIG)
+            con = _connect(":memory:")
             build_tables(con, result)
         self.con = con
 
@@ -176,7 +183,7 @@ class Database:
     def open(cls, path: Path, data_dir: Path, fingerprint: str) -> "Database":
         """A data version from the store, read-only; raises (duckdb.Error, ValueError, ...) if the file is not
         a whole version written by this program."""
-        con = duckdb.connect(os.fspath(path), read_only=True, config=DUCKDB_CONFIG)
+        con = _connect(os.fspath(path), read_only=True)
         try:
             meta = dict(con.execute("SELECT key, value FROM kuban_version").fetchall())
             if meta.get("program") != program_key() or meta.get("complete") != "yes":
