@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
@@ -31,7 +32,7 @@ from kuban.data.geo import load_boundaries
 from kuban.data.ingest import LoadResult, empty_result, fingerprint, load_folder, version_key
 from kuban.data.parse import MunicipalityMatcher
 from kuban.data.readers import short_error
-from kuban.data.store import Store, program_key
+from kuban.data.store import Store, program_key, write_json
 from kuban.texts import LOAN_REFUSED_STATUSES
 
 # Macros and views over the tables, created in this order when a data version is built.
@@ -51,6 +52,9 @@ def _connect(database: str, read_only: bool = False) -> duckdb.DuckDBPyConnectio
     return con
 
 BUILD_TIMEOUT_S = float(os.environ.get("KUBAN_BUILD_TIMEOUT_S", "3600"))   # a longer build is stopped
+# A folder whose data files hold less than this is built in the serving process (starting a child costs about
+# as long as loading a few megabytes); a larger one in a child process, whose memory goes back when it ends.
+IN_PROCESS_BYTES = int(float(os.environ.get("KUBAN_BUILD_IN_PROCESS_MB", "64")) * 2**20)
 
 
 def _arrow(frame: pd.DataFrame, dates: tuple[str, ...] = ()) -> pa.Table:
@@ -133,6 +137,52 @@ def write_version(result: LoadResult, path: Path, key: str) -> None:
     finally:
         tmp.unlink(missing_ok=True)
         tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+
+
+BUILD_ATTEMPTS = 3         # the folder changed while it was read: read it again, at most this many times
+PROGRESS_EVERY_S = 0.5
+
+
+class ProgressFile:
+    """Writes Progress snapshots to the store's progress.json, at most every PROGRESS_EVERY_S seconds."""
+
+    def __init__(self, store: Store):
+        self.path = store.progress_path()
+        self.last = 0.0
+        self.snapshot: dict = {}
+
+    def __call__(self, snapshot: dict, stage: str = "files", force: bool = False) -> None:
+        changed = (snapshot.get("file"), stage) != (self.snapshot.get("file"), self.snapshot.get("stage"))
+        self.snapshot = {**snapshot, "stage": stage, "pid": os.getpid(), "time": time.time()}
+        now = time.monotonic()
+        if force or now - self.last >= (PROGRESS_EVERY_S / 10 if changed else PROGRESS_EVERY_S):
+            self.last = now
+            try:
+                write_json(self.path, self.snapshot, durable=False)
+            except OSError:
+                pass
+
+
+def build_version(data_dir: Path, store: Store, progress=None) -> Path:
+    """The folder's data version in the store (built unless the store already holds it); its path."""
+    try:
+        for _attempt in range(BUILD_ATTEMPTS):
+            key = version_key(data_dir, store)
+            path = store.version_path(key)
+            if path.exists():
+                return path
+            store.used = set()
+            result = load_folder(data_dir, store=store, progress=progress)
+            if version_key(data_dir, store) != key:
+                continue                          # a file changed while the folder was read
+            if progress:
+                progress(progress.snapshot, stage="tables", force=True)
+            write_version(result, path, key)
+            store.collect(key, keep_files=store.used)
+            return path
+        raise RuntimeError("the data folder kept changing while it was read")
+    finally:
+        store.progress_path().unlink(missing_ok=True)
 
 
 def _report(con: duckdb.DuckDBPyConnection, table: str, ints=(), dates=()) -> pd.DataFrame:
@@ -296,7 +346,11 @@ class DataSource:
                     return Database.open(path, self.data_dir, fp)
                 except Exception:  # noqa: BLE001 - damaged or from another program version: built again
                     path.unlink(missing_ok=True)
-            return Database.open(build_in_child(self.data_dir, self.store), self.data_dir, fp)
+            if _data_bytes(self.data_dir) < IN_PROCESS_BYTES:
+                built = build_version(self.data_dir, self.store, ProgressFile(self.store))
+            else:
+                built = build_in_child(self.data_dir, self.store)
+            return Database.open(built, self.data_dir, fp)
         except Exception as exc:  # noqa: BLE001 - the server must keep serving whatever the folder holds
             error = short_error(exc)
             if previous is not None:
@@ -304,6 +358,19 @@ class DataSource:
                 previous.load_error = error
                 return previous
             return Database(empty_result(self.data_dir, error))
+
+
+def _data_bytes(data_dir: Path) -> int:
+    """The size of a folder's files, leaving out hidden folders (the store among them)."""
+    total = 0
+    for root, dirs, names in os.walk(data_dir):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            try:
+                total += os.stat(os.path.join(root, name)).st_size
+            except OSError:
+                pass
+    return total
 
 
 class BuildFailed(Exception):

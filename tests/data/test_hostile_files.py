@@ -337,6 +337,7 @@ def test_refused_parquet_reason_shows_no_server_path(tmp_path):
 def test_sessions_are_served_the_previous_version_while_a_new_one_loads(tmp_path, monkeypatch):
     from kuban.model import db as dbmod
     _good(tmp_path)
+    monkeypatch.setattr(dbmod, "IN_PROCESS_BYTES", 0)        # every build in a child process
     source = dbmod.DataSource(tmp_path, wait_seconds=0.2)
     first = source.get()
     release = threading.Event()
@@ -364,6 +365,7 @@ def test_sessions_are_served_the_previous_version_while_a_new_one_loads(tmp_path
 def test_a_version_that_cannot_be_built_keeps_the_previous_one(tmp_path, monkeypatch):
     from kuban.model import db as dbmod
     _good(tmp_path)
+    monkeypatch.setattr(dbmod, "IN_PROCESS_BYTES", 0)
     source = dbmod.DataSource(tmp_path, wait_seconds=30)
     first = source.get()
     monkeypatch.setattr(dbmod, "build_in_child", lambda folder, store: (_ for _ in ()).throw(

@@ -74,6 +74,17 @@ def test_every_query_gives_the_same_figures_from_the_store_as_from_memory(small)
     assert_same_figures(from_store, Database(load_folder(small)))
 
 
+def test_a_build_in_a_child_process_gives_the_same_figures(small, monkeypatch):
+    monkeypatch.setattr(dbmod, "IN_PROCESS_BYTES", 0)
+    built = []
+    real = dbmod.build_in_child
+    monkeypatch.setattr(dbmod, "build_in_child", lambda *a: built.append(a) or real(*a))
+    from_child = DataSource(small).get()
+    assert built and isinstance(from_child.result.tables, dbmod.VersionTables)
+    assert not (small / STORE_FOLDER / "progress.json").exists()
+    assert_same_figures(from_child, Database(load_folder(small)))
+
+
 def test_the_load_report_is_the_same_from_the_store(small):
     put(small, "shipments/zz_bad.csv", [line(SHIP_RU), f"{A};2025-13;1;", f"{A};2025-01;5;"])
     stored = DataSource(small).get().result
@@ -247,6 +258,7 @@ def test_a_crash_mid_write_leaves_nothing_that_loads(small):
 def test_a_failed_build_is_reported_and_the_server_keeps_serving(tmp_path, monkeypatch):
     register(tmp_path, [A, B])
     put(tmp_path, "shipments/a.csv", [line(SHIP_RU), f"{A};2025-01;1000;"])
+    monkeypatch.setattr(dbmod, "IN_PROCESS_BYTES", 0)
     monkeypatch.setattr(dbmod, "BUILD_TIMEOUT_S", 0.001)
     db = DataSource(tmp_path).get()                        # the child cannot finish in a millisecond
     assert db.cursor().execute("SELECT count(*) FROM shipments").fetchone()[0] == 0
