@@ -1,4 +1,4 @@
-"""Command line: `python -m kuban check | sql | demo` (see --help)."""
+"""Command line: `python -m kuban check | sql | demo | bench` (see --help)."""
 from __future__ import annotations
 
 import argparse
@@ -61,6 +61,20 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--out", type=Path, required=True, help="folder to write (created if missing)")
     d.add_argument("--enterprises", type=_count(1), default=400, help="number of enterprises (default 400)")
     d.add_argument("--seed", type=_count(0), default=2026, help="random seed (default 2026)")
+
+    b = sub.add_parser("bench", help="measure loading and filter changes on a synthetic folder, against plain pandas",
+                       description="Load times, peak memory and the time of a filter change on every page, on a "
+                                   "synthetic folder, against a plain pandas dashboard (kuban/tools/bench.py). "
+                                   "With --sessions: many Chromium viewers changing the municipality filter.")
+    b.add_argument("--rows", type=_count(1), default=10_000_000, help="rows per fact table (default 10 million)")
+    b.add_argument("--json", action="store_true", help="print one JSON object (progress goes to stderr)")
+    b.add_argument("--keep", type=Path, default=None,
+                   help="keep the synthetic folder in DIR/rows-N and reuse it when it is there")
+    b.add_argument("--repeat", type=_count(1), default=7, help="filter changes per page and scenario (default 7)")
+    b.add_argument("--sessions", type=_count(1), default=None, help="drive this many Chromium viewers instead")
+    b.add_argument("--seconds", type=_count(1), default=60, help="how long the viewers change filters (default 60)")
+    b.add_argument("--data-dir", type=Path, default=None,
+                   help="with --sessions: the folder the dashboard serves (default: the synthetic folder)")
     return p
 
 
@@ -143,6 +157,11 @@ def cmd_demo(args) -> int:
     return EXIT_OK
 
 
+def cmd_bench(args) -> int:
+    from kuban.tools.bench import run
+    return run(args)
+
+
 def serve(options: list[str]) -> int:
     """`python -m kuban serve [streamlit run options]`: the dashboard, with Streamlit's legacy `pages/`
     mode switched off before the first visitor (see kuban.app.ui.ensure_frame)."""
@@ -164,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         return serve(argv[1:])
     try:
         args = _parser().parse_args(argv)
-        return {"check": cmd_check, "sql": cmd_sql, "demo": cmd_demo}[args.command](args)
+        return {"check": cmd_check, "sql": cmd_sql, "demo": cmd_demo, "bench": cmd_bench}[args.command](args)
     except CommandFailed as exc:
         print(str(exc), file=sys.stderr)
     except KeyboardInterrupt:
