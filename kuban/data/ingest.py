@@ -652,19 +652,22 @@ def empty_result(data_dir: Path, error: str) -> LoadResult:
 def _file_summary(infos: list[dict], tables: dict[str, pd.DataFrame], problems: pd.DataFrame) -> pd.DataFrame:
     rows = []
     counts = problems.groupby(["table", "file", "kind"]).size() if len(problems) else pd.Series(dtype=int)
+    per_file = {}        # table -> rows, first and last period per file: one pass over each table
+    for t, frame in tables.items():
+        pcol = "period" if "period" in frame else ("decision_date" if "decision_date" in frame else None)
+        grouped = frame.groupby("_file", sort=False, observed=True)
+        per_file[t] = (grouped.size(), grouped[pcol].min() if pcol else None, grouped[pcol].max() if pcol else None)
     for info in infos:
         t, f = info["table"], info["file"]
-        frame = tables[t]
-        mine = frame[frame["_file"] == f] if len(frame) else frame
-        pcol = "period" if "period" in frame else ("decision_date" if "decision_date" in frame else None)
-        pmin = mine[pcol].min() if pcol and len(mine) else pd.NaT
-        pmax = mine[pcol].max() if pcol and len(mine) else pd.NaT
+        sizes, firsts, lasts = per_file[t]
+        n = int(sizes.get(f, 0))
 
         def count(kind):
             return int(counts.get((t, f, kind), 0))
-        rows.append({**info, "rows": int(len(mine)), "refused": count("refused_row"),
+        rows.append({**info, "rows": n, "refused": count("refused_row"),
                      "superseded": count("superseded"), "warnings": count("warning"),
-                     "period_min": pmin, "period_max": pmax})
+                     "period_min": firsts.get(f, pd.NaT) if n and firsts is not None else pd.NaT,
+                     "period_max": lasts.get(f, pd.NaT) if n and lasts is not None else pd.NaT})
     return pd.DataFrame(rows, columns=FILE_COLUMNS)
 
 
