@@ -40,6 +40,9 @@ def database() -> Database:
         return db
     shown = st.empty()
     while (db := source.current(wait=0.5)) is None:
+        if source.failure is not None:
+            shown.error(fmt.md_format(T.LOADING_FAILED, error=source.failure), icon=":material/error:")
+            st.stop()
         with shown.container():
             st.info(T.LOADING_FIRST, icon=":material/hourglass_top:")
             st.caption(fmt.load_progress(source.progress()))

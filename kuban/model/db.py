@@ -288,11 +288,14 @@ class DataSource:
         self._db: Database | None = None
         self._lock = threading.Lock()
         self._loader: threading.Thread | None = None
+        self._failure: str | None = None     # why not even an empty first version could be made
 
     def get(self) -> Database:
         """The current data version; the very first one is waited for."""
         db = self.current()
         while db is None:
+            if self.failure is not None:
+                raise RuntimeError(self.failure)
             db = self.current(wait=1.0)
         return db
 
@@ -312,6 +315,11 @@ class DataSource:
         return self._db
 
     @property
+    def failure(self) -> str | None:
+        """Why no data version at all could be made (not even an empty one), while there is none."""
+        return self._failure if self._db is None and not self.loading else None
+
+    @property
     def loading(self) -> bool:
         """A newer data version is being loaded in the background."""
         return self._loader is not None and self._loader.is_alive()
@@ -328,11 +336,15 @@ class DataSource:
 
     def _reload(self) -> None:
         # Loads until the version built matches the folder (it may change again while loading).
-        for _ in range(5):
-            fp = fingerprint(self.data_dir)
-            if self._db is not None and self._db.fingerprint == fp:
-                return
-            self._db = self._load(fp, previous=self._db)
+        self._failure = None
+        try:
+            for _ in range(5):
+                fp = fingerprint(self.data_dir)
+                if self._db is not None and self._db.fingerprint == fp:
+                    return
+                self._db = self._load(fp, previous=self._db)
+        except BaseException as exc:  # noqa: BLE001 - _load falls back to an empty version; if even that fails
+            self._failure = short_error(exc)       # (a broken model), get() says so instead of waiting for ever
 
     def _load(self, fp: str, previous: Database | None) -> Database:
         """The folder's data version: from the store, else built; on failure the previous one, else an empty

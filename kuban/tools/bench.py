@@ -28,7 +28,7 @@ $KUBAN_CHROMIUM) that change the municipality filter for `--seconds`: errors and
 Progress goes to stderr, so `--json` prints only the JSON object on stdout. Exit code 0; 1 when the DuckDB and
 pandas answers differ or a session saw an error; 3 on a failure (kuban.tools.cli).
 
-The labels of the report below (LABELS) are kept here for now; they belong in kuban/texts.py.
+The labels of the report are kuban.texts.BENCH_LABELS.
 """
 from __future__ import annotations
 
@@ -56,45 +56,7 @@ from kuban import texts as T
 from kuban.tools import demo
 
 # Russian labels of the report (to be moved to kuban/texts.py).
-LABELS = {
-    "progress_generate": "Синтетическая папка",
-    "progress_first_load": "Первая загрузка",
-    "progress_serve": "DuckDB: страницы",
-    "progress_pandas": "pandas: страницы",
-    "progress_sessions": "Сеансы",
-    "progress_done": "готово за {seconds} с",
-    "scenario_krai": "весь край, последние 12 мес.",
-    "scenario_one": "один район ({name})",
-    "scenario_five": "пять МО и раздел {division}",
-    "scenario_year": "весь край, {year} год",
-    "title": "Замер дашборда: {rows} строк в каждой таблице фактов",
-    "folder": "Папка: {folder} ({how})",
-    "folder_written": "создана за {seconds} с",
-    "folder_reused": "взята готовая",
-    "loaded_rows": "Загружено строк: {tables}; отклонено: {refused}",
-    "first_load": "Первая загрузка (хранилища нет): {seconds} с, пик памяти {mb} МБ",
-    "restart": "Перезапуск ({store}): {seconds} с",
-    "store_yes": "хранилище есть",
-    "store_no": "хранилища нет, загрузка заново",
-    "serve_peak": "Пик памяти обслуживающего процесса (перезапуск и все смены фильтров): {mb} МБ",
-    "changes": "Смена фильтра, мс (медиана / 95-й процентиль из {repeat} замеров; кэш результатов очищен):",
-    "col_page": "страница",
-    "col_all": "все сценарии",
-    "col_pandas": "pandas, медиана",
-    "pandas": "pandas: чтение таблиц {seconds} с, пик памяти {mb} МБ, медиана смены фильтра {ms} мс",
-    "agree": "Ответы DuckDB и pandas совпадают: {n} чисел (до 1e-9 относительно)",
-    "disagree": "Ответы DuckDB и pandas расходятся ({n}):",
-    "speedup": "Время pandas / время DuckDB (все страницы): {x} — медиана по сценариям ({each})",
-    "sessions_title": "Одновременные зрители: {sessions} сеансов, {seconds} с, папка {folder}",
-    "sessions_start": "Сервер готов за {start} с, первая страница за {first} с",
-    "sessions_changes": "Смен фильтра: {changes}, ошибок приложения: {errors}, не дождались за {timeout} с: {timeouts}",
-    "sessions_redraw": "Перерисовка после смены, мс: медиана {p50}, 95-й процентиль {p95}, максимум {max}",
-    "sessions_peak": "Пик памяти сервера: {mb} МБ",
-    "sessions_error": "  ошибка: {error}",
-    "no_chromium": "Chromium не найден: установите пакет chromium (Debian) или укажите KUBAN_CHROMIUM",
-    "server_failed": "Дашборд не запустился (код {code}); журнал: {log}",
-    "phase_failed": "Шаг замера «{phase}» завершился с кодом {code}",
-}
+LABELS = T.BENCH_LABELS
 
 # --- What is measured -------------------------------------------------------------------------------
 

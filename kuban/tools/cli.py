@@ -79,8 +79,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _load(data_dir: Path | None):
+    """The folder validated through its store (a file seen before is not validated again), with a progress
+    bar on stderr when it is a terminal."""
     from kuban.data.ingest import load_folder
-    return load_folder(data_dir or paths.data_dir())
+    from kuban.data.store import Store
+    from kuban.tools.progress import TerminalProgress
+    folder = Path(data_dir or paths.data_dir())
+    bar = TerminalProgress()
+    try:
+        return load_folder(folder, store=Store.for_folder(folder), progress=bar)
+    finally:
+        bar.close()
 
 
 def problem_records(problems) -> list[dict]:
@@ -122,7 +131,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_sql(args) -> int:
-    from kuban.model.db import Database
+    from kuban.model.db import DataSource
     statements = duckdb.extract_statements(args.query)
     if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
         print(T.CLI_ONE_SELECT, file=sys.stderr)
@@ -131,12 +140,12 @@ def cmd_sql(args) -> int:
     if not Path(folder).is_dir():
         print(T.CLI_NO_FOLDER.format(folder=folder), file=sys.stderr)
         return EXIT_UNUSABLE
-    db = Database(_load(folder))
+    db = DataSource(folder).get()         # the data version the store holds, else built (as the dashboard does)
     # Only the loaded tables: no reading or writing of other files from a query.
     db.con.execute("SET enable_external_access = false")
     db.con.execute("SET lock_configuration = true")
     try:
-        frame = db.cursor().execute(args.query).df()
+        frame = db.con.execute(args.query).df()
     except duckdb.Error as exc:
         print(T.CLI_QUERY_ERROR.format(error=short_error(exc)), file=sys.stderr)
         return EXIT_UNUSABLE

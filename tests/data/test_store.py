@@ -296,3 +296,14 @@ def test_the_store_changes_no_fingerprint(small):
     DataSource(small).get()
     assert (small / STORE_FOLDER).is_dir()
     assert ingest.fingerprint(small) == before
+
+
+def test_when_not_even_an_empty_version_can_be_made_get_says_why_instead_of_waiting(small, monkeypatch):
+    def broken(*_a, **_k):
+        raise RuntimeError("the model is broken")
+    monkeypatch.setattr(dbmod, "build_version", broken)
+    monkeypatch.setattr(dbmod, "build_tables", broken)
+    source = DataSource(small)
+    with pytest.raises(RuntimeError, match="the model is broken"):
+        source.get()
+    assert source.failure == "the model is broken"
