@@ -42,8 +42,9 @@ test-deep: $(VENV)/.dev-installed
 	KUBAN_ORACLE_EXAMPLES=$${KUBAN_ORACLE_EXAMPLES:-500} $(PY) -m pytest tests/model/test_differential.py -n 2
 
 # Load, restart, peak memory and a filter change on every page, 10 million rows per fact table, against a plain
-# pandas dashboard (kuban/tools/bench.py). Quicker: make bench BENCH_ARGS="--rows 1000000 --keep /tmp/kuban-bench";
-# many viewers in Chromium: make bench BENCH_ARGS="--sessions 20 --seconds 60".
+# pandas dashboard (kuban/tools/bench/). Quicker: make bench BENCH_ARGS="--rows 1000000 --keep /tmp/kuban-bench";
+# many viewers at once: make bench BENCH_ARGS="--sessions 20 --seconds 60" (Streamlit's websocket protocol;
+# add --client chromium for Chromium pages).
 bench: $(VENV)/.dev-installed
 	$(PY) -m kuban bench $(BENCH_ARGS)
 

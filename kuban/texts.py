@@ -623,7 +623,7 @@ CHART_QUADRANT_HOVER = "{municipality}<br>LQ {lq}, изменение {change}<b
 CLUSTER_ANCHORS_OR = " или "
 CLUSTER_COMPARE_REQUIREMENT = "{result} ({value} из {n})"
 
-# The benchmark's report (python -m kuban bench, kuban/tools/bench.py).
+# The benchmark's report (python -m kuban bench, kuban/tools/bench/).
 BENCH_LABELS = {
     "progress_generate": "Синтетическая папка",
     "progress_first_load": "Первая загрузка",
@@ -653,12 +653,15 @@ BENCH_LABELS = {
     "agree": "Ответы DuckDB и pandas совпадают: {n} чисел (до 1e-9 относительно)",
     "disagree": "Ответы DuckDB и pandas расходятся ({n}):",
     "speedup": "Время pandas / время DuckDB (все страницы): {x} — медиана по сценариям ({each})",
-    "sessions_title": "Одновременные зрители: {sessions} сеансов, {seconds} с, папка {folder}",
+    "sessions_title": "Одновременные зрители ({client}): {sessions} сеансов, {seconds} с, папка {folder}",
+    "client_websocket": "протокол websocket Streamlit",
+    "client_chromium": "страницы Chromium",
     "sessions_start": "Сервер готов за {start} с, первая страница за {first} с",
     "sessions_changes": "Смен фильтра: {changes}, ошибок приложения: {errors}, не дождались за {timeout} с: {timeouts}",
     "sessions_redraw": "Перерисовка после смены, мс: медиана {p50}, 95-й процентиль {p95}, максимум {max}",
     "sessions_peak": "Пик памяти сервера: {mb} МБ",
     "sessions_error": "  ошибка: {error}",
+    "no_websockets": "Нет клиента websocket (пакет websockets или протоколы Streamlit): {error}",
     "no_chromium": "Chromium не найден: установите пакет chromium (Debian) или укажите KUBAN_CHROMIUM",
     "server_failed": "Дашборд не запустился (код {code}); журнал: {log}",
     "phase_failed": "Шаг замера «{phase}» завершился с кодом {code}",

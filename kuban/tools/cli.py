@@ -64,14 +64,19 @@ def _parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("bench", help="measure loading and filter changes on a synthetic folder, against plain pandas",
                        description="Load times, peak memory and the time of a filter change on every page, on a "
-                                   "synthetic folder, against a plain pandas dashboard (kuban/tools/bench.py). "
-                                   "With --sessions: many Chromium viewers changing the municipality filter.")
+                                   "synthetic folder, against a plain pandas dashboard (kuban/tools/bench/). "
+                                   "With --sessions: many viewers changing filters at once (Streamlit's "
+                                   "websocket protocol, or Chromium pages).")
     b.add_argument("--rows", type=_count(1), default=10_000_000, help="rows per fact table (default 10 million)")
     b.add_argument("--json", action="store_true", help="print one JSON object (progress goes to stderr)")
     b.add_argument("--keep", type=Path, default=None,
                    help="keep the synthetic folder in DIR/rows-N and reuse it when it is there")
     b.add_argument("--repeat", type=_count(1), default=7, help="filter changes per page and scenario (default 7)")
-    b.add_argument("--sessions", type=_count(1), default=None, help="drive this many Chromium viewers instead")
+    b.add_argument("--sessions", type=_count(1), default=None,
+                   help="instead: this many viewers changing filters at once against a running dashboard")
+    b.add_argument("--client", choices=["websocket", "chromium"], default="websocket",
+                   help="with --sessions: the viewers speak Streamlit's websocket protocol (default: measures the "
+                        "server) or are Chromium pages (measures the browsers too)")
     b.add_argument("--seconds", type=_count(1), default=60, help="how long the viewers change filters (default 60)")
     b.add_argument("--data-dir", type=Path, default=None,
                    help="with --sessions: the folder the dashboard serves (default: the synthetic folder)")

@@ -10,12 +10,9 @@ import contextlib
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -29,14 +26,13 @@ HERE = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:      # the tests read UI texts from kuban.texts
     sys.path.insert(0, str(ROOT))
 
-DEBIAN_CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--disable-gpu",
-    "--disable-quic",
-    # Stops Chromium's background DNS look-ups (and any page request) to hosts other than this machine.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
-]
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+# Shared with `python -m kuban bench --client chromium`: how Chromium is found and launched (closed network),
+# which console errors are not the app's fault, a free port and Streamlit's health answer.
+from kuban.tools.bench.chromium import DEBIAN_CHROMIUM, LAUNCH_ARGS, LOCAL_HOSTS  # noqa: E402,F401
+from kuban.tools.bench.chromium import expected_console_error as _expected_console_error  # noqa: E402
+from kuban.tools.bench.sessions import free_port as _free_port  # noqa: E402
+from kuban.tools.bench.sessions import health as _health  # noqa: E402
+
 START_TIMEOUT_S = 60
 # Generous timeouts: they only cost time when something is wrong, and on a busy 2-CPU machine a
 # first page load (Plotly's 4,5 MB bundle is parsed per page) has been seen to take 30 s and more.
@@ -66,20 +62,6 @@ class Server:
     process: subprocess.Popen
     log: Path
     added: list[Path] = field(default_factory=list)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _health(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-            return r.read().decode("utf-8", "replace").strip()
-    except (urllib.error.URLError, OSError):
-        return None
 
 
 @pytest.fixture(scope="session")
@@ -197,23 +179,10 @@ def browser_context_args(browser_context_args):
 
 # --- Errors in every test -------------------------------------------------------------------
 
-# Console errors that are expected and not the app's fault:
-# 1. "Failed to load resource: net::ERR_NAME_NOT_RESOLVED" for a URL on a host other than
-#    127.0.0.1/localhost: the network is closed on purpose (--host-resolver-rules). Which
-#    outside requests the page makes is asserted by test_no_request_leaves_the_machine.
-# 2. A 404 for <page>/_stcore/health or <page>/_stcore/host-config when a sub-page URL
-#    (e.g. /shipments) is opened directly: Streamlit's frontend probes every possible base
-#    path first (streamlit/streamlit#7074, open), then uses the right one.
-_PROBE_404 = re.compile(r"/[^/]+/_stcore/(health|host-config)$")
-
-
-def _expected_console_error(text: str, url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if "net::ERR_NAME_NOT_RESOLVED" in text and host and host not in LOCAL_HOSTS:
-        return True
-    if "status of 404" in text and host in LOCAL_HOSTS and _PROBE_404.search(urlsplit(url).path):
-        return True
-    return False
+# Console errors that are expected and not the app's fault: _expected_console_error
+# (kuban.tools.bench.chromium.expected_console_error): look-ups of hosts other than this machine
+# (the network is closed on purpose; which outside requests the page makes is asserted by
+# test_no_request_leaves_the_machine), and Streamlit's base-path probes of a sub-page URL.
 
 
 @pytest.fixture(autouse=True)
