@@ -2,7 +2,8 @@
 --   code and that reported shipments or production in the chosen months, with municipality, size, shipments
 --   and their change against the same months a year earlier, average monthly headcount (the mean of the months
 --   that report it), output per employee (output of the months that report headcount / that average, as in
---   production_summary.sql: headcount_avg, output_per_employee), export share and support received in the
+--   production_summary.sql, from the sums of enterprise_production: average_headcount, per_employee), export
+--   share (shipments per enterprise from enterprise_shipments, aggregates.sql) and support received in the
 --   period (the view support: ФРП loans not refused, plus subsidies). shipped_rank ranks every member of the krai
 --   by shipments (before the municipality filter), for the anchor rule.
 -- Params:
@@ -20,21 +21,22 @@ WITH members AS (
     JOIN (SELECT unnest($cluster_codes::VARCHAR[]) AS code) AS c ON starts_with(e.okved, c.code)
 ),
 ship AS (
-    SELECT s.inn,
-           sum(s.shipped_rub) FILTER (WHERE in_months(s.period, $date_from, $date_to)) AS shipped_rub,
-           sum(s.export_rub) FILTER (WHERE in_months(s.period, $date_from, $date_to)) AS export_rub,
-           sum(s.shipped_rub) FILTER (WHERE in_year_before(s.period, $date_from, $date_to)) AS shipped_prev_rub
-    FROM shipments AS s
+    SELECT s.inn, sum(s.shipped_rub) AS shipped_rub, sum(s.export_rub) AS export_rub,
+           sum(s.shipped_earlier_rub) AS shipped_prev_rub
+    FROM enterprise_shipments($date_from, $date_to, 1) AS s
     WHERE s.inn IN (SELECT inn FROM members)
-      AND (in_months(s.period, $date_from, $date_to) OR in_year_before(s.period, $date_from, $date_to))
     GROUP BY s.inn
 ),
-prod AS (
-    SELECT p.inn, headcount_avg(p.employees, p.period, true) AS employees, sum(p.output_rub) AS output_rub,
-           output_per_employee(p.output_rub, p.employees, p.period, true) AS productivity_rub
-    FROM production AS p
-    WHERE p.inn IN (SELECT inn FROM members) AND in_months(p.period, $date_from, $date_to)
+prod_sums AS (
+    SELECT p.inn, sum(p.output_rub) AS output_rub, sum(p.staffed_output_rub) AS staffed_rub,
+           average_headcount(sum(p.employees), sum(p.headcount_months)) AS employees
+    FROM enterprise_production($date_from, $date_to, 0) AS p
+    WHERE p.inn IN (SELECT inn FROM members)
     GROUP BY p.inn
+),
+prod AS (
+    SELECT inn, employees, output_rub, per_employee(staffed_rub, employees) AS productivity_rub
+    FROM prod_sums
 ),
 support_received AS (
     SELECT x.inn, sum(x.amount_rub) FILTER (WHERE x.kind = 'loan') AS loans_rub,

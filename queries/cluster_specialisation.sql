@@ -2,7 +2,7 @@
 --   (average monthly headcount) and output of each OKVED code of the cluster, of the cluster as a whole
 --   (industry 'cluster') and of every industry with data (industry 'total'), in the chosen months and in
 --   the same months $years_back years earlier. Enterprises missing from the register are left out (their
---   industry and municipality are unknown).
+--   industry and municipality are unknown). Per enterprise from enterprise_production (aggregates.sql).
 -- Params:
 --   $cluster_codes  VARCHAR[]  OKVED codes of the cluster: divisions NN, groups NN.N, classes NN.NN (prefixes)
 --   $date_from      DATE       first month of the period
@@ -18,22 +18,14 @@ coded AS (      -- enterprises of the register and the cluster codes their OKVED
     FROM enterprises AS e
     JOIN codes AS c ON starts_with(e.okved, c.code)
 ),
-dated AS (
-    SELECT inn, oktmo, period, employees, output_rub,
-           in_months(period, $date_from, $date_to) AS cur,
-           in_months_years_before(period, $date_from, $date_to, $years_back) AS earlier
-    FROM production
-    WHERE oktmo IS NOT NULL
-      AND (in_months(period, $date_from, $date_to)
-           OR in_months_years_before(period, $date_from, $date_to, $years_back))
-),
-firms AS (      -- one row per enterprise: average monthly headcount and output in each period
+firms AS (      -- one row per enterprise of the register: average monthly headcount and output in each period
     SELECT inn, any_value(oktmo) AS oktmo,
-           enterprise_headcount_avg(employees, cur) AS employees,
-           sum(output_rub) FILTER (WHERE cur) AS output_rub,
-           enterprise_headcount_avg(employees, earlier) AS employees_then,
-           sum(output_rub) FILTER (WHERE earlier) AS output_then_rub
-    FROM dated
+           average_headcount(sum(employees), sum(headcount_months)) AS employees,
+           sum(output_rub) AS output_rub,
+           average_headcount(sum(employees_earlier), sum(headcount_months_earlier)) AS employees_then,
+           sum(output_earlier_rub) AS output_then_rub
+    FROM enterprise_production($date_from, $date_to, $years_back)
+    WHERE oktmo IS NOT NULL
     GROUP BY inn
 ),
 tagged AS (

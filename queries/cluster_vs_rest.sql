@@ -5,8 +5,9 @@
 --   number of its months that have production data) and support (the view support: ФРП loans not refused plus
 --   subsidies decided in the window; a side with support but no facts in a window that has facts gets a row
 --   too, its facts NULL).
---   Built for 10 million rows: one pass, windows by month arithmetic, no per-enterprise grouping; division
---   codes match on the facts' own division, only group or class codes look at the register.
+--   Read from shipment_cells and production_cells (month × municipality × OKVED code, aggregates.sql) in one
+--   pass, windows by month arithmetic; division codes match on the cells' division, group or class codes on
+--   their OKVED code (the code of every enterprise of the cell).
 -- Params:
 --   $cluster_codes  VARCHAR[]  OKVED codes of the cluster: divisions NN, groups NN.N, classes NN.NN (prefixes)
 --   $munis          VARCHAR[]  OKTMO codes; empty list = the whole krai
@@ -26,26 +27,26 @@ shifts AS (     -- a window longer than 12 months overlaps the next one: a month
 codes AS (
     SELECT unnest($cluster_codes::VARCHAR[]) AS code
 ),
-by_class AS (   -- enterprises matched by a group or class code (divisions are matched on the facts themselves)
-    SELECT DISTINCT e.inn
+by_class AS (   -- OKVED codes matched by a group or class code (divisions are matched on the cells themselves)
+    SELECT DISTINCT e.okved
     FROM enterprises AS e
     JOIN codes AS c ON length(c.code) > 2 AND starts_with(e.okved, c.code)
 ),
 facts AS (
-    SELECT inn, division, year(period) * 12 + month(period) AS m, shipped_rub, NULL::DOUBLE AS output_rub,
+    SELECT okved, division, month_index(period) + 1 AS m, shipped_rub, NULL::DOUBLE AS output_rub,
            NULL::DOUBLE AS employees
-    FROM shipments
+    FROM shipment_cells
     WHERE not_after(period, $date_to) AND chosen_place(oktmo, $munis)
     UNION ALL
-    SELECT inn, division, year(period) * 12 + month(period) AS m, NULL::DOUBLE AS shipped_rub, output_rub,
+    SELECT okved, division, month_index(period) + 1 AS m, NULL::DOUBLE AS shipped_rub, output_rub,
            employees::DOUBLE AS employees
-    FROM production
+    FROM production_cells
     WHERE not_after(period, $date_to) AND chosen_place(oktmo, $munis)
 ),
 windowed AS (
     SELECT (b.d1 - f.m) // 12 - s.j AS years_back, f.m, f.shipped_rub, f.output_rub, f.employees,
            coalesce(list_contains($cluster_codes::VARCHAR[], f.division), false)
-             OR f.inn IN (SELECT inn FROM by_class) AS in_cluster
+             OR coalesce(f.okved IN (SELECT okved FROM by_class), false) AS in_cluster
     FROM facts AS f, b, shifts AS s
     WHERE (b.d1 - f.m) // 12 - s.j >= 0
       AND 12 * ((b.d1 - f.m) // 12 - s.j) + b.len - 1 >= b.d1 - f.m
@@ -65,11 +66,13 @@ grouped AS (
 support AS (
     SELECT (b.d1 - x.m) // 12 - s.j AS years_back,
            coalesce(list_contains($cluster_codes::VARCHAR[], x.division), false)
-             OR x.inn IN (SELECT inn FROM by_class) AS in_cluster,
+             OR coalesce(x.okved IN (SELECT okved FROM by_class), false) AS in_cluster,
            sum(x.amount_rub) AS support_rub
     FROM (
-        SELECT inn, division, amount_rub, year(decision_date) * 12 + month(decision_date) AS m FROM support
-        WHERE chosen_place(oktmo, $munis)
+        SELECT e.okved, x.division, x.amount_rub, year(x.decision_date) * 12 + month(x.decision_date) AS m
+        FROM support AS x
+        LEFT JOIN enterprises AS e USING (inn)
+        WHERE chosen_place(x.oktmo, $munis)
     ) AS x, b, shifts AS s
     WHERE x.m <= b.d1           -- decided after the chosen months: in no window
       AND (b.d1 - x.m) // 12 - s.j >= 0

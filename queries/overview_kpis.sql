@@ -1,5 +1,6 @@
 -- Answers: the headline figures for the filters, for the chosen months and the same months a year earlier;
---   loans approved leave out refused applications (is_refused).
+--   loans approved leave out refused applications (is_refused). Shipments and output from shipment_cells and
+--   production_cells, enterprises from enterprise_years (queries/model/aggregates.sql).
 -- Params:
 --   $munis      VARCHAR[]  OKTMO codes; empty list = the whole krai
 --   $divisions  VARCHAR[]  OKVED divisions (two digits); empty list = all
@@ -13,7 +14,7 @@ WITH ship AS (
         sum(shipped_rub) FILTER (WHERE in_months(period, $date_from, $date_to)) AS shipped_rub,
         sum(shipped_rub) FILTER (WHERE in_year_before(period, $date_from, $date_to)) AS shipped_prev_rub,
         coalesce(sum(export_rub) FILTER (WHERE in_months(period, $date_from, $date_to)), 0) AS export_rub
-    FROM shipments
+    FROM shipment_cells
     WHERE since_year_before(period, $date_from, $date_to)
       AND chosen_place(oktmo, $munis)
       AND chosen_division(division, $divisions)
@@ -22,29 +23,22 @@ prod AS (
     SELECT
         sum(output_rub) FILTER (WHERE in_months(period, $date_from, $date_to)) AS output_rub,
         sum(output_rub) FILTER (WHERE in_year_before(period, $date_from, $date_to)) AS output_prev_rub
-    FROM production
+    FROM production_cells
     WHERE since_year_before(period, $date_from, $date_to)
       AND chosen_place(oktmo, $munis)
       AND chosen_division(division, $divisions)
 ),
 reporting AS (
-    -- An enterprise reports in a period when it has a shipments or a production row in it
-    -- (grouping by INN is about twice as fast as two count(DISTINCT) over the union at 10M rows).
-    SELECT count(*) FILTER (WHERE in_cur) AS enterprises, count(*) FILTER (WHERE in_prev) AS enterprises_prev
-    FROM (
-        SELECT inn,
-               bool_or(in_months(period, $date_from, $date_to)) AS in_cur,
-               bool_or(in_year_before(period, $date_from, $date_to)) AS in_prev
-        FROM (
-            SELECT inn, period, oktmo, division FROM shipments
-            UNION ALL
-            SELECT inn, period, oktmo, division FROM production
-        )
-        WHERE since_year_before(period, $date_from, $date_to)
-          AND chosen_place(oktmo, $munis)
-          AND chosen_division(division, $divisions)
-        GROUP BY inn
-    )
+    -- An enterprise reports in a period when it has a shipments or a production row in it: counted once, on
+    -- the first of its data years that has such a month (enterprise_years, queries/model/aggregates.sql).
+    SELECT count(*) FILTER (WHERE first_report_in_months(first, shipment_months | production_months,
+                                                         reported_before, $date_from, $date_to, 0)) AS enterprises,
+           count(*) FILTER (WHERE first_report_in_months(first, shipment_months | production_months,
+                                                         reported_before, $date_from, $date_to, 1)) AS enterprises_prev
+    FROM enterprise_years
+    WHERE (block_meets_months(first, $date_from, $date_to, 0) OR block_meets_months(first, $date_from, $date_to, 1))
+      AND chosen_place(oktmo, $munis)
+      AND chosen_division(division, $divisions)
 ),
 loan AS (
     SELECT

@@ -1,5 +1,5 @@
 -- Answers: production per month for the filters: output, headcount reported and enterprises reporting,
---   with the same month a year earlier.
+--   with the same month a year earlier. Read from production_cells (queries/model/aggregates.sql).
 -- Params:
 --   $munis      VARCHAR[]  OKTMO codes; empty list = the whole krai
 --   $divisions  VARCHAR[]  OKVED divisions (two digits); empty list = all
@@ -7,17 +7,13 @@
 --   $date_to    DATE       last month of the period, inclusive (first day of month)
 -- Returns: period DATE, output_rub DOUBLE, output_prev_rub DOUBLE, employees BIGINT, employees_prev BIGINT,
 --   enterprises BIGINT
-WITH filtered AS (
-    SELECT period, inn, output_rub, employees
-    FROM production
+WITH monthly AS (   -- an INN has one row per month and one municipality and division: its cells' rows add up
+    SELECT period, sum(output_rub) AS output_rub, sum(employees)::BIGINT AS employees,
+           sum(enterprises)::BIGINT AS enterprises
+    FROM production_cells
     WHERE since_year_before(period, $date_from, $date_to)
       AND chosen_place(oktmo, $munis)
       AND chosen_division(division, $divisions)
-),
-monthly AS (
-    SELECT period, sum(output_rub) AS output_rub, sum(employees)::BIGINT AS employees,
-           count(DISTINCT inn) AS enterprises
-    FROM filtered
     GROUP BY period
 )
 SELECT cur.period, cur.output_rub, prev.output_rub AS output_prev_rub,

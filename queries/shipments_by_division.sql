@@ -1,4 +1,5 @@
--- Answers: shipments and export share per OKVED division for the filters.
+-- Answers: shipments and export share per OKVED division for the filters. Sums from shipment_cells, enterprises
+--   from enterprise_years (queries/model/aggregates.sql).
 -- Params:
 --   $munis      VARCHAR[]  OKTMO codes; empty list = the whole krai
 --   $divisions  VARCHAR[]  OKVED divisions; empty list = all
@@ -6,15 +7,29 @@
 --   $date_to    DATE       last month of the period, inclusive
 -- Returns: division VARCHAR, division_name VARCHAR, shipped_rub DOUBLE, export_rub DOUBLE, export_share DOUBLE,
 --   enterprises BIGINT
-SELECT s.division, d.name AS division_name,
-       sum(s.shipped_rub) AS shipped_rub,
-       coalesce(sum(s.export_rub), 0) AS export_rub,
-       coalesce(sum(s.export_rub), 0) / NULLIF(sum(s.shipped_rub), 0) AS export_share,
-       count(DISTINCT s.inn) AS enterprises
-FROM shipments AS s
+WITH parts AS (
+    SELECT division, shipped_rub, export_rub, false AS first_report
+    FROM shipment_cells
+    WHERE in_months(period, $date_from, $date_to)
+      AND chosen_place(oktmo, $munis)
+      AND chosen_division(division, $divisions)
+    UNION ALL
+    SELECT division, NULL, NULL,
+           first_report_in_months(first, shipment_months, shipments_before, $date_from, $date_to, 0)
+    FROM enterprise_years
+    WHERE block_meets_months(first, $date_from, $date_to, 0)
+      AND chosen_place(oktmo, $munis)
+      AND chosen_division(division, $divisions)
+),
+agg AS (
+    SELECT division, sum(shipped_rub) AS shipped_rub, coalesce(sum(export_rub), 0) AS export_rub,
+           count(*) FILTER (WHERE first_report) AS enterprises
+    FROM parts
+    GROUP BY division
+)
+SELECT a.division, d.name AS division_name, a.shipped_rub, a.export_rub,
+       a.export_rub / NULLIF(a.shipped_rub, 0) AS export_share, a.enterprises
+FROM agg AS a
 LEFT JOIN okved_divisions AS d USING (division)
-WHERE in_months(s.period, $date_from, $date_to)
-  AND chosen_place(s.oktmo, $munis)
-  AND chosen_division(s.division, $divisions)
-GROUP BY s.division, d.name
-ORDER BY shipped_rub DESC, s.division NULLS LAST
+WHERE a.shipped_rub IS NOT NULL
+ORDER BY a.shipped_rub DESC, a.division NULLS LAST

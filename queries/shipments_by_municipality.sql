@@ -1,6 +1,6 @@
 -- Answers: shipments per municipality for the filters, with the same months a year earlier (every month minus 12:
 --   a window longer than a year overlaps its year-earlier one); rows of enterprises missing from the register
---   have oktmo NULL.
+--   have oktmo NULL. Sums from shipment_cells, enterprises from enterprise_years (aggregates.sql).
 -- Params:
 --   $munis      VARCHAR[]  OKTMO codes; empty list = the whole krai
 --   $divisions  VARCHAR[]  OKVED divisions; empty list = all
@@ -8,10 +8,17 @@
 --   $date_to    DATE       last month of the period, inclusive
 -- Returns: oktmo VARCHAR, municipality VARCHAR, lat DOUBLE, lon DOUBLE, shipped_rub DOUBLE, export_rub DOUBLE,
 --   shipped_prev_rub DOUBLE, enterprises BIGINT
-WITH filtered AS (
-    SELECT oktmo, inn, period, shipped_rub, export_rub
-    FROM shipments
+WITH parts AS (
+    SELECT oktmo, period, shipped_rub, export_rub, false AS first_report
+    FROM shipment_cells
     WHERE since_year_before(period, $date_from, $date_to)
+      AND chosen_place(oktmo, $munis)
+      AND chosen_division(division, $divisions)
+    UNION ALL
+    SELECT oktmo, NULL, NULL, NULL,
+           first_report_in_months(first, shipment_months, shipments_before, $date_from, $date_to, 0)
+    FROM enterprise_years
+    WHERE block_meets_months(first, $date_from, $date_to, 0)
       AND chosen_place(oktmo, $munis)
       AND chosen_division(division, $divisions)
 ),
@@ -20,8 +27,8 @@ agg AS (
            sum(shipped_rub) FILTER (WHERE in_months(period, $date_from, $date_to)) AS shipped_rub,
            coalesce(sum(export_rub) FILTER (WHERE in_months(period, $date_from, $date_to)), 0) AS export_rub,
            sum(shipped_rub) FILTER (WHERE in_year_before(period, $date_from, $date_to)) AS shipped_prev_rub,
-           count(DISTINCT inn) FILTER (WHERE in_months(period, $date_from, $date_to)) AS enterprises
-    FROM filtered
+           count(*) FILTER (WHERE first_report) AS enterprises
+    FROM parts
     GROUP BY oktmo
 )
 SELECT agg.oktmo, m.name AS municipality, m.lat, m.lon, agg.shipped_rub, agg.export_rub,

@@ -1,20 +1,18 @@
 -- Answers: shipments and exports per month for the filters, with the same month a year earlier.
+--   Read from shipment_cells (month × municipality × OKVED code; queries/model/aggregates.sql).
 -- Params:
 --   $munis      VARCHAR[]  OKTMO codes; empty list = the whole krai
 --   $divisions  VARCHAR[]  OKVED divisions; empty list = all
 --   $date_from  DATE       first month of the period
 --   $date_to    DATE       last month of the period, inclusive
 -- Returns: period DATE, shipped_rub DOUBLE, export_rub DOUBLE, shipped_prev_rub DOUBLE, enterprises BIGINT
-WITH filtered AS (
-    SELECT period, inn, shipped_rub, export_rub
-    FROM shipments
+WITH monthly AS (   -- an INN has one row per month and one municipality and division: its cells' rows add up
+    SELECT period, sum(shipped_rub) AS shipped_rub, sum(export_rub) AS export_rub,
+           sum(enterprises)::BIGINT AS enterprises
+    FROM shipment_cells
     WHERE since_year_before(period, $date_from, $date_to)
       AND chosen_place(oktmo, $munis)
       AND chosen_division(division, $divisions)
-),
-monthly AS (
-    SELECT period, sum(shipped_rub) AS shipped_rub, sum(export_rub) AS export_rub, count(DISTINCT inn) AS enterprises
-    FROM filtered
     GROUP BY period
 )
 SELECT cur.period, cur.shipped_rub, coalesce(cur.export_rub, 0) AS export_rub,

@@ -1,6 +1,7 @@
 -- Answers: support intensity per municipality and for the whole selection (column `dimension`): rubles of
 --   support (the view support: ФРП loans without refusals + subsidies, by decision date in the chosen months)
---   per million rubles of shipments in the same months; municipality and sector filters apply to all three.
+--   per million rubles of shipments in the same months (shipment_cells, queries/model/aggregates.sql);
+--   municipality and sector filters apply to all three.
 -- Params:
 --   $munis      VARCHAR[]  OKTMO codes; empty list = the whole krai
 --   $divisions  VARCHAR[]  OKVED divisions (two digits); empty list = all
@@ -19,7 +20,7 @@ WITH parts AS (
       AND chosen_division(division, $divisions)
     UNION ALL
     SELECT oktmo, 0.0, 0.0, shipped_rub
-    FROM shipments
+    FROM shipment_cells
     WHERE in_months(period, $date_from, $date_to)
       AND chosen_place(oktmo, $munis)
       AND chosen_division(division, $divisions)

@@ -1,5 +1,274 @@
 -- Defines: tables prepared once per data version for what the pages draw (created with the model by
---   kuban/model/db.py, after chosen.sql and measures.sql), so a filter change reads these small tables
---   instead of the row-level facts.
--- Tables: (none yet)
-SELECT 1;
+--   kuban/model/db.py, after chosen.sql and measures.sql), so that a filter change reads these small tables
+--   instead of the row-level facts, and the macros that read them.
+--   The facts hold one row per INN and month (the loader keeps one row per key), so a count of rows is a
+--   count of enterprises, or of months. A month is also one integer, month_index = year * 12 + month - 1.
+--   A data year is 12 months: the 12 that end with the last month that has data, the 12 before them, and so
+--   on; its January (if it does not start with one) splits it in two parts, so that a calendar year is the
+--   second part of one data year and the first part of the next. The default period (the last 12 months) and
+--   its year earlier are one data year each; any period is the parts that lie in it whole plus the months left
+--   over, which are read from the facts.
+-- Macros:
+--   month_index(day)                            the month of a date as one integer (year * 12 + month - 1)
+--   month_start(month)                          ... and back: the first day of month_index `month`
+--   block_first(month, last_data_month)         the first month (month_index) of the data year that holds month
+--                                               `month` (last_data_month: fact_months.last_data_month)
+--   year_split(first)                           the first month of the second part of the data year starting
+--                                               with `first`: its January (`first` itself if it is a January)
+--   part_in(part_first, part_last, first, last)  the months part_first..part_last (month_index, not none) all lie
+--                                               in the months first..last
+--   block_meets_months(first, first_month, last_month, years)
+--                                               the data year starting with `first` has a month in the months
+--                                               first_month..last_month (DATEs, first days of months) moved `years`
+--                                               years earlier (0: as chosen)
+--   months_mask(first, first_month, last_month, years)
+--                                               the mask of those months within the data year starting with
+--                                               `first` (bit i: month first + i)
+--   plus(a, b)                                  a + b where a missing value counts as nothing (NULL + NULL: NULL)
+--   first_report_in_months(first, months, before, first_month, last_month, years)
+--                                               true on exactly one data year of an INN that reports in those
+--                                               months: the first such (`months` its mask, `before` the last month
+--                                               the INN reported before it); count(*) FILTER (WHERE ...) counts
+--                                               enterprises without a distinct count
+--   left_over_months(first_month, last_month, years)        (table)
+--                                               period, now, earlier: the months of the chosen months (now) and of
+--                                               the same months `years` years earlier (earlier) that lie in no part
+--                                               that lies in them whole
+--   enterprise_shipments(first_month, last_month, years)    (table)
+--                                               rows to sum per INN for its shipments in the chosen months
+--                                               (shipped_rub, export_rub) and in the same months `years` years
+--                                               earlier (shipped_earlier_rub, export_earlier_rub): the parts of
+--                                               enterprise_years that lie in them whole plus the rows of the months
+--                                               left over, from shipments; a row has a figure for one of the two.
+--                                               Also inn, oktmo, division
+--   enterprise_production(first_month, last_month, years)   (table)
+--                                               the same for production: output_rub, staffed_output_rub (output of
+--                                               the months that report headcount), employees (headcount summed over
+--                                               the months), headcount_months (the months that report headcount),
+--                                               and each *_earlier (output_earlier_rub, ...); the last four DOUBLE
+-- Tables:
+--   fact_months           one row: first_data_month, last_data_month (month_index) of shipments and production
+--                         together (NULL without facts)
+--   shipment_cells        grain: month × municipality × OKVED code of the enterprise (registered; NULL oktmo,
+--                         division and okved: INNs missing from the register). Columns: period DATE, oktmo,
+--                         division, okved VARCHAR, shipped_rub DOUBLE, export_rub DOUBLE (NULL: no row reports
+--                         exports), enterprises BIGINT (rows = enterprises with shipments that month)
+--   production_cells      grain: the same. Columns: period DATE, oktmo, division, okved VARCHAR, output_rub DOUBLE,
+--                         staffed_output_rub DOUBLE (output of the rows that report headcount), employees BIGINT
+--                         (headcounts summed; NULL: no row reports headcount), enterprises BIGINT
+--   enterprise_years      grain: INN × data year (one in which the INN has shipments or production). Columns: inn,
+--                         oktmo, division VARCHAR, first, split INTEGER (month_index of its first month and of the
+--                         first month of its second part), shipment_months, production_months SMALLINT (masks of
+--                         the months with shipments, with production; bit i: month first + i), shipments_before,
+--                         production_before, reported_before INTEGER (the last month before this data year with
+--                         shipments, with production, with either; NULL: none), and the figures of each part (_1,
+--                         _2; sums NULL where the INN has no such row in the part): shipped_rub_1, shipped_rub_2,
+--                         export_rub_1, export_rub_2, output_rub_1, output_rub_2, staffed_output_rub_1,
+--                         staffed_output_rub_2 DOUBLE, employees_1, employees_2 BIGINT (headcount summed),
+--                         headcount_months_1, headcount_months_2 INTEGER (months reporting headcount)
+--   Sorted by month for zone maps.
+
+CREATE MACRO month_index(day) AS (year(day) * 12 + month(day) - 1)::INTEGER;
+
+CREATE MACRO month_start(month) AS make_date((month // 12)::INTEGER, (month % 12 + 1)::INTEGER, 1);
+
+CREATE MACRO block_first(month, last_data_month) AS
+    (month - ((month - last_data_month - 1) % 12 + 12) % 12)::INTEGER;
+
+CREATE MACRO year_split(first) AS (first + (12 - first % 12) % 12)::INTEGER;
+
+CREATE MACRO part_in(part_first, part_last, first, last) AS
+    part_first <= part_last AND part_first >= first AND part_last <= last;
+
+CREATE MACRO block_meets_months(first, first_month, last_month, years) AS
+    first <= month_index(last_month::DATE) - 12 * years AND first + 11 >= month_index(first_month::DATE) - 12 * years;
+
+CREATE MACRO months_mask(first, first_month, last_month, years) AS
+    CASE WHEN greatest(month_index(first_month::DATE) - 12 * years, first)
+              > least(month_index(last_month::DATE) - 12 * years, first + 11) THEN 0
+         ELSE (1 << (least(month_index(last_month::DATE) - 12 * years, first + 11) - first + 1))
+              - (1 << (greatest(month_index(first_month::DATE) - 12 * years, first) - first))
+    END;
+
+CREATE MACRO plus(a, b) AS coalesce(a + b, a, b);
+
+CREATE MACRO first_report_in_months(first, months, before, first_month, last_month, years) AS
+    (months::INTEGER & months_mask(first, first_month, last_month, years)) <> 0
+    AND coalesce(before < month_index(first_month::DATE) - 12 * years, true);
+
+CREATE TABLE fact_months AS
+SELECT min(first_month) AS first_data_month, max(last_month) AS last_data_month
+FROM (
+    SELECT month_index(min(period)) AS first_month, month_index(max(period)) AS last_month FROM shipments
+    UNION ALL
+    SELECT month_index(min(period)), month_index(max(period)) FROM production
+);
+
+CREATE TABLE shipment_cells AS
+SELECT s.period, s.oktmo, s.division, e.okved,
+       sum(s.shipped_rub) AS shipped_rub, sum(s.export_rub) AS export_rub, count(*) AS enterprises
+FROM shipments AS s
+LEFT JOIN enterprises AS e USING (inn)
+GROUP BY s.period, s.oktmo, s.division, e.okved
+ORDER BY s.period, s.oktmo, s.division, e.okved;
+
+CREATE TABLE production_cells AS
+SELECT p.period, p.oktmo, p.division, e.okved,
+       sum(p.output_rub) AS output_rub, staffed_output(p.output_rub, p.employees, true) AS staffed_output_rub,
+       sum(p.employees)::BIGINT AS employees, count(*) AS enterprises
+FROM production AS p
+LEFT JOIN enterprises AS e USING (inn)
+GROUP BY p.period, p.oktmo, p.division, e.okved
+ORDER BY p.period, p.oktmo, p.division, e.okved;
+
+-- One pass over each fact table: per INN and data year, each part summed apart.
+CREATE TABLE enterprise_years AS
+WITH ship AS (
+    SELECT x.inn, x.first, bit_or((1 << (x.m - x.first))::SMALLINT) AS shipment_months,
+           sum(x.shipped_rub) FILTER (WHERE x.m < x.split) AS shipped_rub_1,
+           sum(x.shipped_rub) FILTER (WHERE x.m >= x.split) AS shipped_rub_2,
+           sum(x.export_rub) FILTER (WHERE x.m < x.split) AS export_rub_1,
+           sum(x.export_rub) FILTER (WHERE x.m >= x.split) AS export_rub_2
+    FROM (
+        SELECT s.inn, s.m, s.first, year_split(s.first) AS split, s.shipped_rub, s.export_rub
+        FROM (SELECT s.inn, month_index(s.period) AS m, block_first(month_index(s.period), f.last_data_month) AS first,
+                     s.shipped_rub, s.export_rub
+              FROM shipments AS s, fact_months AS f) AS s
+    ) AS x
+    GROUP BY x.inn, x.first
+),
+prod AS (
+    SELECT x.inn, x.first, bit_or((1 << (x.m - x.first))::SMALLINT) AS production_months,
+           count(x.employees) FILTER (WHERE x.m < x.split) AS headcount_months_1,
+           count(x.employees) FILTER (WHERE x.m >= x.split) AS headcount_months_2,
+           sum(x.output_rub) FILTER (WHERE x.m < x.split) AS output_rub_1,
+           sum(x.output_rub) FILTER (WHERE x.m >= x.split) AS output_rub_2,
+           staffed_output(x.output_rub, x.employees, x.m < x.split) AS staffed_output_rub_1,
+           staffed_output(x.output_rub, x.employees, x.m >= x.split) AS staffed_output_rub_2,
+           sum(x.employees) FILTER (WHERE x.m < x.split) AS employees_1,
+           sum(x.employees) FILTER (WHERE x.m >= x.split) AS employees_2
+    FROM (
+        SELECT p.inn, p.m, p.first, year_split(p.first) AS split, p.output_rub, p.employees
+        FROM (SELECT p.inn, month_index(p.period) AS m, block_first(month_index(p.period), f.last_data_month) AS first,
+                     p.output_rub, p.employees
+              FROM production AS p, fact_months AS f) AS p
+    ) AS x
+    GROUP BY x.inn, x.first
+),
+years AS (      -- with the last month of each kind in the year (the highest bit of its mask)
+    SELECT *, first + floor(log2(nullif(shipment_months, 0)))::INTEGER AS shipment_last,
+           first + floor(log2(nullif(production_months, 0)))::INTEGER AS production_last
+    FROM ship FULL JOIN prod USING (inn, first)
+)
+SELECT y.inn, e.oktmo, e.division, y.first, year_split(y.first) AS split,
+       coalesce(y.shipment_months, 0)::SMALLINT AS shipment_months,
+       coalesce(y.production_months, 0)::SMALLINT AS production_months,
+       lag(y.shipment_last IGNORE NULLS) OVER before_year AS shipments_before,
+       lag(y.production_last IGNORE NULLS) OVER before_year AS production_before,
+       lag(greatest(y.shipment_last, y.production_last)) OVER before_year AS reported_before,
+       y.shipped_rub_1, y.shipped_rub_2, y.export_rub_1, y.export_rub_2, y.output_rub_1, y.output_rub_2,
+       y.staffed_output_rub_1, y.staffed_output_rub_2, y.employees_1::BIGINT AS employees_1,
+       y.employees_2::BIGINT AS employees_2, y.headcount_months_1::INTEGER AS headcount_months_1,
+       y.headcount_months_2::INTEGER AS headcount_months_2
+FROM years AS y
+LEFT JOIN enterprises AS e USING (inn)
+WINDOW before_year AS (PARTITION BY y.inn ORDER BY y.first)
+ORDER BY y.first;
+
+CREATE MACRO left_over_months(first_month, last_month, years) AS TABLE
+WITH w AS (
+    SELECT month_index(first_month::DATE) AS a, month_index(last_month::DATE) AS b, 12 * years AS back,
+           f.first_data_month, f.last_data_month
+    FROM fact_months AS f
+),
+months AS (     -- the months of both periods that have data, each with the part of its data year that holds it
+    SELECT r.m, w.a, w.b, w.back, block_first(r.m, w.last_data_month) AS first
+    FROM w, range(least(w.a, w.a - w.back), greatest(w.b, w.b - w.back) + 1) AS r(m)
+    WHERE r.m BETWEEN w.first_data_month AND w.last_data_month
+),
+parts AS (
+    SELECT m, a, b, back,
+           CASE WHEN m < year_split(first) THEN first ELSE year_split(first) END AS part_first,
+           CASE WHEN m < year_split(first) THEN year_split(first) - 1 ELSE first + 11 END AS part_last
+    FROM months
+)
+SELECT month_start(m) AS period,
+       m BETWEEN a AND b AND NOT part_in(part_first, part_last, a, b) AS now,
+       m BETWEEN a - back AND b - back AND NOT part_in(part_first, part_last, a - back, b - back) AS earlier
+FROM parts
+WHERE now OR earlier;
+
+CREATE MACRO enterprise_shipments(first_month, last_month, years) AS TABLE
+WITH w AS (
+    SELECT month_index(first_month::DATE) AS a, month_index(last_month::DATE) AS b, 12 * years AS back
+),
+flagged AS (    -- which parts of each data year lie whole in the chosen months (now) and in those `years` earlier
+    SELECT y.inn, y.oktmo, y.division, y.shipped_rub_1, y.shipped_rub_2, y.export_rub_1, y.export_rub_2,
+           part_in(y.first, y.split - 1, w.a, w.b) AS now_1, part_in(y.split, y.first + 11, w.a, w.b) AS now_2,
+           part_in(y.first, y.split - 1, w.a - w.back, w.b - w.back) AS earlier_1,
+           part_in(y.split, y.first + 11, w.a - w.back, w.b - w.back) AS earlier_2
+    FROM enterprise_years AS y, w
+    WHERE y.shipment_months <> 0
+      AND (block_meets_months(y.first, first_month, last_month, 0)
+           OR block_meets_months(y.first, first_month, last_month, years))
+)
+SELECT inn, oktmo, division,
+       plus(CASE WHEN now_1 THEN shipped_rub_1 END, CASE WHEN now_2 THEN shipped_rub_2 END) AS shipped_rub,
+       plus(CASE WHEN now_1 THEN export_rub_1 END, CASE WHEN now_2 THEN export_rub_2 END) AS export_rub,
+       plus(CASE WHEN earlier_1 THEN shipped_rub_1 END, CASE WHEN earlier_2 THEN shipped_rub_2 END)
+           AS shipped_earlier_rub,
+       plus(CASE WHEN earlier_1 THEN export_rub_1 END, CASE WHEN earlier_2 THEN export_rub_2 END)
+           AS export_earlier_rub
+FROM flagged
+WHERE (now_1 OR earlier_1) AND shipped_rub_1 IS NOT NULL OR (now_2 OR earlier_2) AND shipped_rub_2 IS NOT NULL
+UNION ALL
+SELECT s.inn, s.oktmo, s.division,
+       CASE WHEN l.now THEN s.shipped_rub END, CASE WHEN l.now THEN s.export_rub END,
+       CASE WHEN l.earlier THEN s.shipped_rub END, CASE WHEN l.earlier THEN s.export_rub END
+FROM shipments AS s
+JOIN left_over_months(first_month, last_month, years) AS l USING (period);
+
+CREATE MACRO enterprise_production(first_month, last_month, years) AS TABLE
+WITH w AS (
+    SELECT month_index(first_month::DATE) AS a, month_index(last_month::DATE) AS b, 12 * years AS back
+),
+flagged AS (
+    SELECT y.inn, y.oktmo, y.division, y.output_rub_1, y.output_rub_2, y.staffed_output_rub_1,
+           y.staffed_output_rub_2, y.employees_1::DOUBLE AS employees_1, y.employees_2::DOUBLE AS employees_2,
+           y.headcount_months_1::DOUBLE AS headcount_months_1, y.headcount_months_2::DOUBLE AS headcount_months_2,
+           part_in(y.first, y.split - 1, w.a, w.b) AS now_1, part_in(y.split, y.first + 11, w.a, w.b) AS now_2,
+           part_in(y.first, y.split - 1, w.a - w.back, w.b - w.back) AS earlier_1,
+           part_in(y.split, y.first + 11, w.a - w.back, w.b - w.back) AS earlier_2
+    FROM enterprise_years AS y, w
+    WHERE y.production_months <> 0
+      AND (block_meets_months(y.first, first_month, last_month, 0)
+           OR block_meets_months(y.first, first_month, last_month, years))
+)
+SELECT inn, oktmo, division,
+       plus(CASE WHEN now_1 THEN output_rub_1 END, CASE WHEN now_2 THEN output_rub_2 END) AS output_rub,
+       plus(CASE WHEN now_1 THEN staffed_output_rub_1 END, CASE WHEN now_2 THEN staffed_output_rub_2 END)
+           AS staffed_output_rub,
+       plus(CASE WHEN now_1 THEN employees_1 END, CASE WHEN now_2 THEN employees_2 END) AS employees,
+       plus(CASE WHEN now_1 THEN headcount_months_1 END, CASE WHEN now_2 THEN headcount_months_2 END)
+           AS headcount_months,
+       plus(CASE WHEN earlier_1 THEN output_rub_1 END, CASE WHEN earlier_2 THEN output_rub_2 END)
+           AS output_earlier_rub,
+       plus(CASE WHEN earlier_1 THEN staffed_output_rub_1 END, CASE WHEN earlier_2 THEN staffed_output_rub_2 END)
+           AS staffed_output_earlier_rub,
+       plus(CASE WHEN earlier_1 THEN employees_1 END, CASE WHEN earlier_2 THEN employees_2 END) AS employees_earlier,
+       plus(CASE WHEN earlier_1 THEN headcount_months_1 END, CASE WHEN earlier_2 THEN headcount_months_2 END)
+           AS headcount_months_earlier
+FROM flagged
+WHERE (now_1 OR earlier_1) AND output_rub_1 IS NOT NULL OR (now_2 OR earlier_2) AND output_rub_2 IS NOT NULL
+UNION ALL
+SELECT p.inn, p.oktmo, p.division,
+       CASE WHEN l.now THEN p.output_rub END,
+       CASE WHEN l.now AND reports_headcount(p.employees) THEN p.output_rub END,
+       CASE WHEN l.now THEN p.employees END::DOUBLE,
+       CASE WHEN l.now AND reports_headcount(p.employees) THEN 1 END::DOUBLE,
+       CASE WHEN l.earlier THEN p.output_rub END,
+       CASE WHEN l.earlier AND reports_headcount(p.employees) THEN p.output_rub END,
+       CASE WHEN l.earlier THEN p.employees END::DOUBLE,
+       CASE WHEN l.earlier AND reports_headcount(p.employees) THEN 1 END::DOUBLE
+FROM production AS p
+JOIN left_over_months(first_month, last_month, years) AS l USING (period);

@@ -135,10 +135,13 @@ def test_shared_measures_are_not_written_out(name):
 
 def test_the_per_employee_formula_lives_only_in_its_definition():
     measures = code_of((MODEL / "measures.sql").read_text(encoding="utf-8"))
-    # headcount_avg (2), enterprise_headcount_avg (1), output_per_employee (1)
-    assert len(PER_EMPLOYEE_BY_HAND.findall(measures)) == 4
-    for name in ("production_summary", "production_enterprises", "cluster_members"):
-        assert "output_per_employee(" in sql_of(name)
+    # reports_headcount (employees IS NOT NULL) and per_employee (/ NULLIF(headcount, 0)); headcount_avg,
+    # staffed_output and output_per_employee are written with them
+    assert len(PER_EMPLOYEE_BY_HAND.findall(measures)) == 2
+    # over rows (production_cells) or over the sums of the aggregates (queries/model/aggregates.sql)
+    assert "output_per_employee(" in sql_of("production_summary")
+    for name in ("production_enterprises", "cluster_members"):
+        assert "per_employee(" in code_of(sql_of(name)) and "average_headcount(" in code_of(sql_of(name))
 
 
 def test_the_check_finds_a_measure_written_out():
@@ -158,7 +161,7 @@ def test_model_definitions_are_documented_and_used():
         text = (MODEL / name).read_text(encoding="utf-8")
         assert text.startswith("-- Defines:")
         header = "\n".join(line for line in text.splitlines() if line.startswith("--"))
-        defined = re.findall(r"^CREATE (?:MACRO|VIEW) (\w+)", text, re.MULTILINE)
+        defined = re.findall(r"^CREATE (?:MACRO|VIEW|TABLE) (\w+)", text, re.MULTILINE)
         assert defined
         for macro in defined:
             assert re.search(rf"\b{macro}\b", header), f"{name}: the header does not describe {macro}"
