@@ -20,23 +20,20 @@ WITH members AS (
     FROM enterprises AS e
     JOIN (SELECT unnest($cluster_codes::VARCHAR[]) AS code) AS c ON starts_with(e.okved, c.code)
 ),
-ship AS (
-    SELECT s.inn, sum(s.shipped_rub) AS shipped_rub, sum(s.export_rub) AS export_rub,
-           sum(s.shipped_earlier_rub) AS shipped_prev_rub
-    FROM enterprise_shipments($date_from, $date_to, 1) AS s
-    WHERE s.inn IN (SELECT inn FROM members)
-    GROUP BY s.inn
-),
-prod_sums AS (
-    SELECT p.inn, sum(p.output_rub) AS output_rub, sum(p.staffed_output_rub) AS staffed_rub,
-           average_headcount(sum(p.employees), sum(p.headcount_months)) AS employees
-    FROM enterprise_production($date_from, $date_to, 0) AS p
-    WHERE p.inn IN (SELECT inn FROM members)
-    GROUP BY p.inn
-),
-prod AS (
-    SELECT inn, employees, output_rub, per_employee(staffed_rub, employees) AS productivity_rub
-    FROM prod_sums
+sums AS (       -- per member: shipments (and a year earlier) and production in the chosen months
+    SELECT inn, sum(shipped_rub) AS shipped_rub, sum(export_rub) AS export_rub,
+           sum(shipped_earlier_rub) AS shipped_prev_rub, sum(output_rub) AS output_rub,
+           sum(staffed_output_rub) AS staffed_rub, average_headcount(sum(employees), sum(headcount_months)) AS employees
+    FROM (
+        SELECT inn, shipped_rub, export_rub, shipped_earlier_rub, NULL::DOUBLE AS output_rub,
+               NULL::DOUBLE AS staffed_output_rub, NULL::DOUBLE AS employees, NULL::DOUBLE AS headcount_months
+        FROM enterprise_shipments($date_from, $date_to, 1)
+        UNION ALL
+        SELECT inn, NULL, NULL, NULL, output_rub, staffed_output_rub, employees, headcount_months
+        FROM enterprise_production($date_from, $date_to, 0)
+    )
+    WHERE inn IN (SELECT inn FROM members)
+    GROUP BY inn
 ),
 support_received AS (
     SELECT x.inn, sum(x.amount_rub) FILTER (WHERE x.kind = 'loan') AS loans_rub,
@@ -47,14 +44,13 @@ support_received AS (
 ),
 active AS (
     SELECT m.inn, m.name, m.oktmo, m.okved, m.size,
-           ship.shipped_rub, ship.shipped_prev_rub, ship.export_rub,
-           prod.employees, prod.output_rub, prod.productivity_rub,
+           s.shipped_rub, s.shipped_prev_rub, s.export_rub, s.employees, s.output_rub,
+           per_employee(s.staffed_rub, s.employees) AS productivity_rub,
            coalesce(sr.loans_rub, 0) AS loans_rub, coalesce(sr.subsidies_rub, 0) AS subsidies_rub
     FROM members AS m
-    LEFT JOIN ship USING (inn)
-    LEFT JOIN prod USING (inn)
+    JOIN sums AS s USING (inn)
     LEFT JOIN support_received AS sr USING (inn)
-    WHERE ship.shipped_rub IS NOT NULL OR prod.output_rub IS NOT NULL
+    WHERE s.shipped_rub IS NOT NULL OR s.output_rub IS NOT NULL
 ),
 ranked AS (
     SELECT *, row_number() OVER (ORDER BY coalesce(shipped_rub, 0) DESC, inn) AS shipped_rank

@@ -13,13 +13,8 @@
 WITH codes AS (
     SELECT DISTINCT unnest($cluster_codes::VARCHAR[]) AS code
 ),
-coded AS (      -- enterprises of the register and the cluster codes their OKVED falls under
-    SELECT e.inn, c.code
-    FROM enterprises AS e
-    JOIN codes AS c ON starts_with(e.okved, c.code)
-),
-firms AS (      -- one row per enterprise of the register: average monthly headcount and output in each period
-    SELECT inn, any_value(oktmo) AS oktmo,
+firms AS (      -- one row per enterprise: average monthly headcount and output in each period
+    SELECT inn,
            average_headcount(sum(employees), sum(headcount_months)) AS employees,
            sum(output_rub) AS output_rub,
            average_headcount(sum(employees_earlier), sum(headcount_months_earlier)) AS employees_then,
@@ -28,20 +23,30 @@ firms AS (      -- one row per enterprise of the register: average monthly headc
     WHERE oktmo IS NOT NULL
     GROUP BY inn
 ),
+by_okved AS (   -- the enterprises of the register summed per municipality and OKVED code (a code's enterprises
+                -- fall under the same cluster codes)
+    SELECT e.oktmo, e.okved, sum(f.employees) AS employees, sum(f.output_rub) AS output_rub,
+           count(f.output_rub) AS enterprises, sum(f.employees_then) AS employees_then,
+           sum(f.output_then_rub) AS output_then_rub, count(f.output_then_rub) AS enterprises_then
+    FROM firms AS f
+    JOIN enterprises AS e USING (inn)
+    GROUP BY e.oktmo, e.okved
+),
 tagged AS (
-    SELECT f.*, c.code AS industry FROM firms AS f JOIN coded AS c USING (inn)
+    SELECT b.*, c.code AS industry FROM by_okved AS b JOIN codes AS c ON starts_with(b.okved, c.code)
     UNION ALL
-    SELECT f.*, 'cluster' AS industry FROM firms AS f WHERE f.inn IN (SELECT inn FROM coded)
+    SELECT b.*, 'cluster' AS industry FROM by_okved AS b
+    WHERE EXISTS (SELECT 1 FROM codes AS c WHERE starts_with(b.okved, c.code))
     UNION ALL
-    SELECT f.*, 'total' AS industry FROM firms AS f
+    SELECT b.*, 'total' AS industry FROM by_okved AS b
 )
 SELECT t.oktmo, m.name AS municipality, t.industry,
        coalesce(sum(t.employees), 0)::DOUBLE AS employees,
        coalesce(sum(t.output_rub), 0)::DOUBLE AS output_rub,
-       count(t.output_rub) AS enterprises,
+       sum(t.enterprises)::BIGINT AS enterprises,
        coalesce(sum(t.employees_then), 0)::DOUBLE AS employees_then,
        coalesce(sum(t.output_then_rub), 0)::DOUBLE AS output_then_rub,
-       count(t.output_then_rub) AS enterprises_then
+       sum(t.enterprises_then)::BIGINT AS enterprises_then
 FROM tagged AS t
 LEFT JOIN municipalities AS m USING (oktmo)
 GROUP BY t.oktmo, m.name, t.industry

@@ -49,6 +49,8 @@
 -- Tables:
 --   fact_months           one row: first_data_month, last_data_month (month_index) of shipments and production
 --                         together (NULL without facts)
+--   data_months           grain: month, from first_data_month to last_data_month. Columns: period DATE, month,
+--                         part_first, part_last INTEGER (the part of its data year that holds the month)
 --   shipment_cells        grain: month × municipality × OKVED code of the enterprise (registered; NULL oktmo,
 --                         division and okved: INNs missing from the register). Columns: period DATE, oktmo,
 --                         division, okved VARCHAR, shipped_rub DOUBLE, export_rub DOUBLE (NULL: no row reports
@@ -84,11 +86,8 @@ CREATE MACRO block_meets_months(first, first_month, last_month, years) AS
     first <= month_index(last_month::DATE) - 12 * years AND first + 11 >= month_index(first_month::DATE) - 12 * years;
 
 CREATE MACRO months_mask(first, first_month, last_month, years) AS
-    CASE WHEN greatest(month_index(first_month::DATE) - 12 * years, first)
-              > least(month_index(last_month::DATE) - 12 * years, first + 11) THEN 0
-         ELSE (1 << (least(month_index(last_month::DATE) - 12 * years, first + 11) - first + 1))
-              - (1 << (greatest(month_index(first_month::DATE) - 12 * years, first) - first))
-    END;
+    ((1 << least(greatest(month_index(last_month::DATE) - 12 * years - first + 1, 0), 12)) - 1)
+    & ~((1 << least(greatest(month_index(first_month::DATE) - 12 * years - first, 0), 12)) - 1);
 
 CREATE MACRO plus(a, b) AS coalesce(a + b, a, b);
 
@@ -103,6 +102,16 @@ FROM (
     UNION ALL
     SELECT month_index(min(period)), month_index(max(period)) FROM production
 );
+
+CREATE TABLE data_months AS
+SELECT month_start(r.m) AS period, r.m::INTEGER AS month,
+       CASE WHEN r.m < year_split(block_first(r.m, f.last_data_month)) THEN block_first(r.m, f.last_data_month)
+            ELSE year_split(block_first(r.m, f.last_data_month)) END AS part_first,
+       CASE WHEN r.m < year_split(block_first(r.m, f.last_data_month))
+            THEN year_split(block_first(r.m, f.last_data_month)) - 1
+            ELSE block_first(r.m, f.last_data_month) + 11 END AS part_last
+FROM fact_months AS f, range(f.first_data_month, f.last_data_month + 1) AS r(m)
+ORDER BY r.m;
 
 CREATE TABLE shipment_cells AS
 SELECT s.period, s.oktmo, s.division, e.okved,
@@ -176,42 +185,18 @@ WINDOW before_year AS (PARTITION BY y.inn ORDER BY y.first)
 ORDER BY y.first;
 
 CREATE MACRO left_over_months(first_month, last_month, years) AS TABLE
-WITH w AS (
-    SELECT month_index(first_month::DATE) AS a, month_index(last_month::DATE) AS b, 12 * years AS back,
-           f.first_data_month, f.last_data_month
-    FROM fact_months AS f
-),
-months AS (     -- the months of both periods that have data, each with the part of its data year that holds it
-    SELECT r.m, w.a, w.b, w.back, block_first(r.m, w.last_data_month) AS first
-    FROM w, range(least(w.a, w.a - w.back), greatest(w.b, w.b - w.back) + 1) AS r(m)
-    WHERE r.m BETWEEN w.first_data_month AND w.last_data_month
-),
-parts AS (
-    SELECT m, a, b, back,
-           CASE WHEN m < year_split(first) THEN first ELSE year_split(first) END AS part_first,
-           CASE WHEN m < year_split(first) THEN year_split(first) - 1 ELSE first + 11 END AS part_last
-    FROM months
+SELECT period, now, earlier
+FROM (
+    SELECT d.period,
+           d.month BETWEEN w.a AND w.b AND NOT part_in(d.part_first, d.part_last, w.a, w.b) AS now,
+           d.month BETWEEN w.a - w.back AND w.b - w.back
+             AND NOT part_in(d.part_first, d.part_last, w.a - w.back, w.b - w.back) AS earlier
+    FROM data_months AS d,
+         (SELECT month_index(first_month::DATE) AS a, month_index(last_month::DATE) AS b, 12 * years AS back) AS w
 )
-SELECT month_start(m) AS period,
-       m BETWEEN a AND b AND NOT part_in(part_first, part_last, a, b) AS now,
-       m BETWEEN a - back AND b - back AND NOT part_in(part_first, part_last, a - back, b - back) AS earlier
-FROM parts
 WHERE now OR earlier;
 
 CREATE MACRO enterprise_shipments(first_month, last_month, years) AS TABLE
-WITH w AS (
-    SELECT month_index(first_month::DATE) AS a, month_index(last_month::DATE) AS b, 12 * years AS back
-),
-flagged AS (    -- which parts of each data year lie whole in the chosen months (now) and in those `years` earlier
-    SELECT y.inn, y.oktmo, y.division, y.shipped_rub_1, y.shipped_rub_2, y.export_rub_1, y.export_rub_2,
-           part_in(y.first, y.split - 1, w.a, w.b) AS now_1, part_in(y.split, y.first + 11, w.a, w.b) AS now_2,
-           part_in(y.first, y.split - 1, w.a - w.back, w.b - w.back) AS earlier_1,
-           part_in(y.split, y.first + 11, w.a - w.back, w.b - w.back) AS earlier_2
-    FROM enterprise_years AS y, w
-    WHERE y.shipment_months <> 0
-      AND (block_meets_months(y.first, first_month, last_month, 0)
-           OR block_meets_months(y.first, first_month, last_month, years))
-)
 SELECT inn, oktmo, division,
        plus(CASE WHEN now_1 THEN shipped_rub_1 END, CASE WHEN now_2 THEN shipped_rub_2 END) AS shipped_rub,
        plus(CASE WHEN now_1 THEN export_rub_1 END, CASE WHEN now_2 THEN export_rub_2 END) AS export_rub,
@@ -219,7 +204,17 @@ SELECT inn, oktmo, division,
            AS shipped_earlier_rub,
        plus(CASE WHEN earlier_1 THEN export_rub_1 END, CASE WHEN earlier_2 THEN export_rub_2 END)
            AS export_earlier_rub
-FROM flagged
+FROM (          -- which parts of each data year lie whole in the chosen months (now) and in those `years` earlier
+    SELECT y.inn, y.oktmo, y.division, y.shipped_rub_1, y.shipped_rub_2, y.export_rub_1, y.export_rub_2,
+           part_in(y.first, y.split - 1, w.a, w.b) AS now_1, part_in(y.split, y.first + 11, w.a, w.b) AS now_2,
+           part_in(y.first, y.split - 1, w.a - w.back, w.b - w.back) AS earlier_1,
+           part_in(y.split, y.first + 11, w.a - w.back, w.b - w.back) AS earlier_2
+    FROM enterprise_years AS y,
+         (SELECT month_index(first_month::DATE) AS a, month_index(last_month::DATE) AS b, 12 * years AS back) AS w
+    WHERE y.shipment_months <> 0
+      AND (block_meets_months(y.first, first_month, last_month, 0)
+           OR block_meets_months(y.first, first_month, last_month, years))
+)
 WHERE (now_1 OR earlier_1) AND shipped_rub_1 IS NOT NULL OR (now_2 OR earlier_2) AND shipped_rub_2 IS NOT NULL
 UNION ALL
 SELECT s.inn, s.oktmo, s.division,
@@ -229,21 +224,6 @@ FROM shipments AS s
 JOIN left_over_months(first_month, last_month, years) AS l USING (period);
 
 CREATE MACRO enterprise_production(first_month, last_month, years) AS TABLE
-WITH w AS (
-    SELECT month_index(first_month::DATE) AS a, month_index(last_month::DATE) AS b, 12 * years AS back
-),
-flagged AS (
-    SELECT y.inn, y.oktmo, y.division, y.output_rub_1, y.output_rub_2, y.staffed_output_rub_1,
-           y.staffed_output_rub_2, y.employees_1::DOUBLE AS employees_1, y.employees_2::DOUBLE AS employees_2,
-           y.headcount_months_1::DOUBLE AS headcount_months_1, y.headcount_months_2::DOUBLE AS headcount_months_2,
-           part_in(y.first, y.split - 1, w.a, w.b) AS now_1, part_in(y.split, y.first + 11, w.a, w.b) AS now_2,
-           part_in(y.first, y.split - 1, w.a - w.back, w.b - w.back) AS earlier_1,
-           part_in(y.split, y.first + 11, w.a - w.back, w.b - w.back) AS earlier_2
-    FROM enterprise_years AS y, w
-    WHERE y.production_months <> 0
-      AND (block_meets_months(y.first, first_month, last_month, 0)
-           OR block_meets_months(y.first, first_month, last_month, years))
-)
 SELECT inn, oktmo, division,
        plus(CASE WHEN now_1 THEN output_rub_1 END, CASE WHEN now_2 THEN output_rub_2 END) AS output_rub,
        plus(CASE WHEN now_1 THEN staffed_output_rub_1 END, CASE WHEN now_2 THEN staffed_output_rub_2 END)
@@ -258,7 +238,19 @@ SELECT inn, oktmo, division,
        plus(CASE WHEN earlier_1 THEN employees_1 END, CASE WHEN earlier_2 THEN employees_2 END) AS employees_earlier,
        plus(CASE WHEN earlier_1 THEN headcount_months_1 END, CASE WHEN earlier_2 THEN headcount_months_2 END)
            AS headcount_months_earlier
-FROM flagged
+FROM (
+    SELECT y.inn, y.oktmo, y.division, y.output_rub_1, y.output_rub_2, y.staffed_output_rub_1,
+           y.staffed_output_rub_2, y.employees_1::DOUBLE AS employees_1, y.employees_2::DOUBLE AS employees_2,
+           y.headcount_months_1::DOUBLE AS headcount_months_1, y.headcount_months_2::DOUBLE AS headcount_months_2,
+           part_in(y.first, y.split - 1, w.a, w.b) AS now_1, part_in(y.split, y.first + 11, w.a, w.b) AS now_2,
+           part_in(y.first, y.split - 1, w.a - w.back, w.b - w.back) AS earlier_1,
+           part_in(y.split, y.first + 11, w.a - w.back, w.b - w.back) AS earlier_2
+    FROM enterprise_years AS y,
+         (SELECT month_index(first_month::DATE) AS a, month_index(last_month::DATE) AS b, 12 * years AS back) AS w
+    WHERE y.production_months <> 0
+      AND (block_meets_months(y.first, first_month, last_month, 0)
+           OR block_meets_months(y.first, first_month, last_month, years))
+)
 WHERE (now_1 OR earlier_1) AND output_rub_1 IS NOT NULL OR (now_2 OR earlier_2) AND output_rub_2 IS NOT NULL
 UNION ALL
 SELECT p.inn, p.oktmo, p.division,
