@@ -84,15 +84,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _load(data_dir: Path | None):
-    """The folder validated through its store (a file seen before is not validated again), with a progress
-    bar on stderr when it is a terminal."""
+    """The folder validated, with a progress bar on stderr when it is a terminal. `check` writes nothing into
+    the folder (not even the store): it is what a user runs to see what the dashboard will make of it."""
     from kuban.data.ingest import load_folder
-    from kuban.data.store import Store
     from kuban.tools.progress import TerminalProgress
-    folder = Path(data_dir or paths.data_dir())
     bar = TerminalProgress()
     try:
-        return load_folder(folder, store=Store.for_folder(folder), progress=bar)
+        return load_folder(Path(data_dir or paths.data_dir()), progress=bar)
     finally:
         bar.close()
 
