@@ -8,7 +8,7 @@ import streamlit as st
 
 from kuban import paths
 from kuban import texts as T
-from kuban.app import routes, ui
+from kuban.app import routes, signin, ui
 
 # A local icon: a :material/...: page icon would be fetched from a font CDN (closed networks have none).
 st.set_page_config(page_title=T.APP_TITLE, page_icon=str(paths.PACKAGE / "assets" / "favicon.png"), layout="wide")
@@ -24,11 +24,18 @@ PAGES = [
     ("pages/data.py", "data", T.PAGE_DATA, ":material/folder_open:"),
 ]
 notice = ui.route([routes.Page(url, title, default=i == 0) for i, (_, url, title, _) in enumerate(PAGES)])
+data_dir = paths.data_dir()
+# Who is here, and what they may see: decided before anything is read (kuban/app/signin.py).
+scope = signin.scope(data_dir, ui.version().result.tables["municipalities"])
+st.session_state[ui.SCOPE_KEY] = scope
 page = st.navigation([st.Page(file, title=title, icon=icon, url_path=url, default=i == 0)
-                      for i, (file, url, title, icon) in enumerate(PAGES)])
+                      for i, (file, url, title, icon) in enumerate(PAGES)], position="sidebar" if scope else "hidden")
+if scope is None:
+    signin.gate(data_dir)
 
 db = ui.database()
 st.session_state["_filters"] = ui.sidebar_filters()
+signin.sidebar(data_dir, scope)
 ui.notices(db)
 if notice:
     st.info(notice, icon=":material/signpost:")

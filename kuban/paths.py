@@ -11,10 +11,12 @@ REFERENCE = PACKAGE / "reference"
 REFERENCE_MUNICIPALITIES = REFERENCE / "municipalities.csv"
 REFERENCE_DIVISIONS = REFERENCE / "okved_divisions.csv"
 DEFAULT_DATA = ROOT / "data"
-# Folders of a data folder that hold settings, not table rows: saved cluster definitions. Loading
+# Folders of a data folder that hold settings, not table rows: saved cluster definitions, and who may
+# sign in and see what (kuban/access/: users, the access file, the audit log). Loading
 # (kuban/data/ingest.py) neither reports them nor reloads the tables when they change.
 CLUSTERS_FOLDER = "clusters"
-SETTINGS_FOLDERS = frozenset({CLUSTERS_FOLDER})
+ACCESS_FOLDER = "access"
+SETTINGS_FOLDERS = frozenset({CLUSTERS_FOLDER, ACCESS_FOLDER})
 
 
 def data_dir() -> Path:

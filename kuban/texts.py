@@ -666,3 +666,78 @@ BENCH_LABELS = {
     "server_failed": "Дашборд не запустился (код {code}); журнал: {log}",
     "phase_failed": "Шаг замера «{phase}» завершился с кодом {code}",
 }
+
+# --- Access: sign-in, roles, the audit log (kuban/access/, kuban/app/signin.py) ---
+USERS_BAD_LOGIN = ("«{login}» не подходит как имя пользователя: до 64 знаков — латинские строчные буквы, цифры "
+                   "и . _ @ -, первым знаком буква или цифра")
+USERS_SHORT_PASSWORD = "пароль короче {n} знаков"
+USERS_LONG_PASSWORD = "пароль длиннее {n} знаков"
+USERS_UNREADABLE = "список пользователей (access/users.json) не читается: {error}; вход по паролю закрыт"
+USERS_NOT_JSON = "содержимое не является списком пользователей в формате JSON"
+USERS_EXISTS = "пользователь «{login}» уже есть; чтобы сменить пароль: python -m kuban users passwd {login}"
+USERS_UNKNOWN = "пользователя «{login}» нет в списке"
+USERS_ADDED = "Пользователь «{login}» добавлен."
+USERS_REMOVED = "Пользователь «{login}» удалён из списка; записи о нём в файле доступа и в журнале сохранены."
+USERS_PASSWORD_SET = "Пароль пользователя «{login}» сменён."
+USERS_PASSWORD_PROMPT = "Пароль для «{login}»: "
+USERS_PASSWORD_AGAIN = "Ещё раз: "
+USERS_PASSWORD_MISMATCH = "пароли не совпадают"
+USERS_PASSWORD_NEEDED = "нужен пароль: введите его в терминале или передайте через --password-stdin"
+USERS_NONE = "Пользователей нет. Добавить: python -m kuban users add ИМЯ --role admin"
+USERS_ROLE_ADDED = "В файл доступа добавлена запись [users.\"{login}\"]: {role}."
+USERS_LIST_HEADER = "пользователь\tроль\tмуниципальные образования\tданные\tсоздан\tпароль сменён"
+USERS_NO_ACCESS = "нет прав (не указан в файле доступа)"
+USERS_WHOLE_KRAI = "весь край"
+ACCESS_NOT_REGULAR = "это не обычный файл"
+ACCESS_TOO_LARGE = "файл больше {kb} КБ"
+ACCESS_NOT_UTF8 = "файл не в кодировке UTF-8"
+ACCESS_UNREADABLE = "файл доступа (access/access.toml) не читается: {error}; до исправления данные не видны никому"
+ACCESS_BAD_TOML = "ошибка в записи TOML: {error}"
+ACCESS_NOT_TABLE = "{where}: ожидается раздел с полями role, municipalities, detail"
+ACCESS_BAD_ROLE = "{where}: роль «{role}» неизвестна (нужна municipal, krai, editor или admin); запись не действует"
+ACCESS_BAD_DETAIL = ("{where}: detail = «{detail}» не подходит (нужно full или aggregates; aggregates — только для "
+                     "ролей municipal и krai); запись не действует")
+ACCESS_NO_MUNIS = "{where}: для роли municipal нужен список municipalities; запись не действует"
+ACCESS_UNKNOWN_MUNI = "{where}: муниципальные образования {names} не найдены (ближайшие: {closest}); запись не действует"
+ACCESS_MUNIS_IGNORED = "{where}: municipalities не действует для роли {role} (она видит весь край)"
+ACCESS_UNKNOWN_SECTION = "раздел [{section}] не предусмотрен (нужны [users.…] и [groups.…]) и пропущен"
+ACCESS_BAD_MEMBERS = "{where}: members должен быть списком имён или адресов"
+ROLE_LABELS = {"municipal": "просмотр своих муниципальных образований", "krai": "просмотр всего края",
+               "editor": "редактор", "admin": "администратор"}
+DETAIL_LABELS = {"full": "полные (с предприятиями)", "aggregates": "только сводные, малые ячейки скрыты"}
+SIGNIN_TITLE = "Вход"
+SIGNIN_LOGIN = "Имя пользователя"
+SIGNIN_PASSWORD = "Пароль"
+SIGNIN_BUTTON = "Войти"
+SIGNIN_SSO = "Войти через единый вход организации"
+SIGNIN_WRONG = "Неверное имя пользователя или пароль."
+SIGNIN_THROTTLED = "Слишком много неудачных попыток входа. Повторите через {seconds} с."
+SIGNIN_IDLE = "Сеанс завершён: не было действий больше {minutes} мин. Войдите снова."
+SIGNIN_NO_ACCESS = ("Вход выполнен ({user}), но прав на просмотр данных у вас нет: вас нет в файле доступа "
+                    "или запись о вас содержит ошибку. Обратитесь к администратору дашборда.")
+SIGNIN_OPEN_REFUSED = ("Вход в дашборд не настроен, поэтому без входа он открывается только на том компьютере, "
+                       "где запущен (адрес 127.0.0.1). Администратору: добавьте пользователей командой "
+                       "`python -m kuban users add ИМЯ --role admin` или настройте единый вход "
+                       "(раздел [auth] в .streamlit/secrets.toml), либо запустите дашборд с адресом 127.0.0.1.")
+SIGNIN_OPEN_SIDEBAR = "Вход не настроен: дашборд открыт только на этом компьютере."
+SIGNIN_AS = "Вы вошли как **{user}** — {role}."
+SIGNOUT = "Выйти"
+ACCESS_RESTRICTED_NOTICE = ("Вам доступны данные только по муниципальным образованиям: {names}. Все итоги, графики, "
+                            "карты, таблицы и выгрузки — по ним.")
+ACCESS_AGGREGATES_NOTICE = ("Вам доступны только сводные данные: сведения об отдельных предприятиях не показываются, "
+                            "а значения, за которыми меньше 3 предприятий, скрыты («—»).")
+ACCESS_ENTERPRISES_HIDDEN = "Сведения по отдельным предприятиям скрыты: вам доступны только сводные данные."
+USERS_MUNIS_NEEDED = "для роли municipal укажите муниципальные образования: --municipality \"Кореновский район\""
+USERS_MUNIS_ROLE = "--municipality действует только вместе с --role municipal"
+USERS_MUNI_UNKNOWN = "муниципальное образование «{name}» не найдено (ближайшие: {closest})"
+USERS_NO_ROLE_YET = ("Прав у «{login}» пока нет: добавьте запись в access/access.toml папки данных или повторите "
+                     "с --role (например, python -m kuban users add {login} --role krai).")
+USERS_ENTRY_REMOVED = "Его запись в файле доступа тоже удалена (членство в группах — нет)."
+USERS_SSO = "единый вход"
+ACCESS_FILE_HEADER = ("# Кто что видит в дашборде «Промышленность Кубани». Роли: municipal — свои муниципальные\n"
+                      "# образования (municipalities = [...]), krai — весь край, editor — весь край и изменения,\n"
+                      "# admin — всё. detail = \"aggregates\" — только сводные данные. Подробнее — в README.md.\n")
+CLI_AS_NO_ACCESS = "у пользователя «{user}» нет прав по файлу доступа: ни одной строки он не увидит"
+CLI_AS_AGGREGATES = ("«{user}» видит только сводные данные со скрытыми малыми ячейками; произвольный SQL от его "
+                     "имени не выполняется — смотрите страницы дашборда")
+CLI_AS_BYPASS = "запрос с --as читает таблицы только по их именам (shipments, enterprises, …)"

@@ -1,4 +1,4 @@
-"""The folders show the architecture: imports point down the flow data → model → app → tools only.
+"""The folders show the architecture: imports point down the flow data → access → model → app → tools only.
 
 kuban/paths.py and kuban/texts.py are the foundation every layer may use. Pages and dashboard.py
 talk to the app and model layers, never to the loader directly. Lazy imports inside functions count.
@@ -15,9 +15,10 @@ from kuban.paths import ROOT
 FOUNDATION = {"kuban", "kuban.paths", "kuban.texts"}
 ALLOWED = {                      # layer -> the kuban packages its modules may import
     "data": {"data"},
-    "model": {"data", "model"},
-    "app": {"data", "model", "app"},
-    "tools": {"data", "model", "app", "tools"},
+    "access": {"data", "access"},
+    "model": {"data", "access", "model"},
+    "app": {"data", "access", "model", "app"},
+    "tools": {"data", "access", "model", "app", "tools"},
 }
 LAYERS = list(ALLOWED)
 

@@ -19,7 +19,8 @@ from kuban import paths
 from kuban import texts as T
 from kuban.app import charts, export, fmt, routes
 from kuban.model import queries
-from kuban.model.db import Database, DataSource
+from kuban.access.scope import Scope
+from kuban.model.db import Database, DataSource, ScopedDatabase
 from kuban.model.filters import Filters, default_window, month_range
 
 PLOTLY_CONFIG = {"displaylogo": False, "locale": "ru", "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
@@ -30,9 +31,10 @@ def _source(data_dir: str) -> DataSource:
     return DataSource(data_dir)
 
 
-def database() -> Database:
-    """The current data version (reloaded when a file in the folder is added, changed or removed).
+def version() -> Database:
+    """The current data version as a whole (reloaded when a file in the folder is added, changed or removed).
 
+    Only sign-in reads it directly (the municipality names of the access file); pages read `database()`.
     While the very first version is being built, the page shows what the build is doing and waits."""
     source = _source(str(paths.data_dir()))
     db = source.current()
@@ -48,6 +50,29 @@ def database() -> Database:
             st.caption(fmt.load_progress(source.progress()))
     shown.empty()
     return db
+
+
+SCOPE_KEY = "_scope"     # set by dashboard.py on every run (kuban.app.signin), read here only
+
+
+def scope() -> Scope:
+    """This session's access scope; a run without one (a page run on its own) is routed through dashboard.py,
+    and stops if there is still none: nothing is read without a scope."""
+    s = st.session_state.get(SCOPE_KEY)
+    if s is None:
+        ensure_frame()
+        st.stop()
+    return s
+
+
+def database() -> Database | ScopedDatabase:
+    """The current data version as this session's user may see it (kuban.model.db.Database.for_scope)."""
+    return version().for_scope(scope())
+
+
+def enterprise_detail() -> bool:
+    """The user may see single enterprises (names, INNs, rows); else only aggregates, small cells hidden."""
+    return not scope().aggregates_only
 
 
 def run(name: str, params: dict | None = None) -> pd.DataFrame:
@@ -149,6 +174,8 @@ def sidebar_filters() -> Filters | None:
             st.warning(T.FILTER_PERIOD_SWAPPED)
             k_from, k_to = k_to, k_from
     to_date = lambda k: date(int(k[:4]), int(k[5:7]), 1)  # noqa: E731
+    if not chosen and scope().restricted:       # "all" of a restricted user: their municipalities, named so
+        chosen = muni_options
     return Filters(
         munis=tuple(name_to_oktmo[n] for n in chosen if n in name_to_oktmo),
         muni_names=tuple(chosen),
@@ -230,11 +257,17 @@ def route(pages: list[routes.Page]) -> str | None:
 
 # --- Notices ------------------------------------------------------------------
 
-def notices(db: Database) -> None:
-    """Demo marker and load problems: shown on every page."""
+def notices(db: Database | ScopedDatabase) -> None:
+    """Demo marker, what the user's access limits, load problems: shown on every page."""
     if db.is_demo:
         st.info(T.DEMO_BANNER, icon=":material/science:")
-    refused = db.result.refused_count
+    s = scope()
+    if s.restricted:
+        names = run("municipality_list")["name"]
+        st.info(fmt.md_format(T.ACCESS_RESTRICTED_NOTICE, names=", ".join(names) or "—"), icon=":material/lock:")
+    if s.aggregates_only:
+        st.info(T.ACCESS_AGGREGATES_NOTICE, icon=":material/lock:")
+    refused = db.result.refused_count if s.sees_load_report else 0
     if refused:
         st.warning(fmt.md_format(T.LOAD_NOTICE, refused=fmt.number(refused)), icon=":material/report:")
     source = _source(str(paths.data_dir()))

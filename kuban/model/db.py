@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Mapping
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 
@@ -27,6 +28,7 @@ import pyarrow as pa
 
 from kuban import paths
 from kuban import texts as T
+from kuban.access.scope import Scope
 from kuban.data.contract import FACT_TABLES, TABLES
 from kuban.data.geo import load_boundaries
 from kuban.data.ingest import LoadResult, empty_result, fingerprint, load_folder, version_key
@@ -228,6 +230,8 @@ class Database:
             con = _connect(":memory:")
             build_tables(con, result)
         self.con = con
+        self._pools: dict[tuple[str, ...] | None, _ScopedPool] = {}
+        self._pools_lock = threading.Lock()
 
     @classmethod
     def open(cls, path: Path, data_dir: Path, fingerprint: str) -> "Database":
@@ -259,12 +263,129 @@ class Database:
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self.con.cursor()
 
+    @contextmanager
+    def reading(self):
+        """A cursor of its own for one statement (closed afterwards)."""
+        cur = self.con.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    def for_scope(self, scope: Scope) -> "Database | ScopedDatabase":
+        """This version as `scope` sees it (itself for a scope that sees everything in full)."""
+        if not scope.restricted and not scope.aggregates_only:
+            return self
+        with self._pools_lock:
+            pool = self._pools.get(scope.munis)
+            if pool is None:
+                pool = self._pools[scope.munis] = _ScopedPool(self, scope.munis)
+        return ScopedDatabase(self, scope, pool)
+
     @property
     def is_demo(self) -> bool:
         return self.result.demo is not None
 
     def close(self) -> None:
+        with self._pools_lock:
+            for pool in self._pools.values():
+                pool.close()
+            self._pools.clear()
         self.con.close()
+
+
+# Tables a restricted scope sees through: every base table with an `oktmo` column shows only the permitted
+# municipalities' rows (facts of enterprises missing from the register, whose oktmo is empty, are not shown),
+# and the load report (files and refused rows of every municipality) shows nothing.
+PERMITTED_VARIABLE = "kuban_permitted"
+REPORT_TABLES = ("load_files", "load_problems")
+MAX_IDLE_CURSORS = 4
+
+
+class _ScopedPool:
+    """Cursors of one version's connection prepared for one set of permitted municipalities, reused.
+
+    Each cursor is a DuckDB connection of its own: its TEMP views named like the version's tables take
+    precedence over them for every statement, view and macro run on it, and its variable holds the permitted
+    codes. A cursor serves one statement at a time (taken, then given back), so threads never share one."""
+
+    def __init__(self, db: Database, munis: tuple[str, ...] | None):
+        self.db, self.munis = db, munis
+        self._idle: list[duckdb.DuckDBPyConnection] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def _prepare(self) -> duckdb.DuckDBPyConnection:
+        cur = self.db.con.cursor()
+        try:
+            if self.munis is not None:
+                catalog = cur.execute("SELECT current_database()").fetchone()[0]
+                tables = [r[0] for r in cur.execute(
+                    "SELECT t.table_name FROM information_schema.tables AS t "
+                    "JOIN information_schema.columns AS c USING (table_catalog, table_schema, table_name) "
+                    "WHERE t.table_catalog = $c AND t.table_schema = 'main' AND t.table_type = 'BASE TABLE' "
+                    "AND c.column_name = 'oktmo' ORDER BY 1", {"c": catalog}).fetchall()]
+                cur.execute(f"SET VARIABLE {PERMITTED_VARIABLE} = $p::VARCHAR[]", {"p": list(self.munis)})
+                for t in tables:
+                    cur.execute(f'CREATE TEMP VIEW "{t}" AS SELECT * FROM "{catalog}".main."{t}" '
+                                f"WHERE list_contains(getvariable('{PERMITTED_VARIABLE}')::VARCHAR[], oktmo)")
+                for t in REPORT_TABLES:
+                    cur.execute(f'CREATE TEMP VIEW "{t}" AS SELECT * FROM "{catalog}".main."{t}" WHERE false')
+        except BaseException:
+            cur.close()
+            raise
+        return cur
+
+    def take(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+        return self._prepare()
+
+    def give(self, cur: duckdb.DuckDBPyConnection) -> None:
+        with self._lock:
+            if not self._closed and len(self._idle) < MAX_IDLE_CURSORS:
+                self._idle.append(cur)
+                return
+        cur.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for cur in idle:
+            cur.close()
+
+
+class ScopedDatabase:
+    """A data version as one access scope sees it (kuban/access/scope.py): what `queries.run` reads through.
+
+    Restricted to some municipalities, every statement sees only their rows (the TEMP views of
+    _ScopedPool); aggregates-only, kuban.model.queries refuses enterprise-level statements and hides small
+    cells. Its fingerprint differs per scope, so no cached result of one scope is served to another."""
+
+    def __init__(self, db: Database, scope: Scope, pool: _ScopedPool):
+        self.db, self.scope, self._pool = db, scope, pool
+        self.fingerprint = f"{db.fingerprint}#{scope.key}"
+
+    @contextmanager
+    def reading(self):
+        cur = self._pool.take()
+        try:
+            yield cur
+        except BaseException:
+            cur.close()          # a failed statement may leave the cursor in any state: not reused
+            raise
+        else:
+            self._pool.give(cur)
+
+    def cursor(self):
+        raise TypeError("a scoped database is read only through reading()")
+
+    result = property(lambda self: self.db.result)
+    is_demo = property(lambda self: self.db.is_demo)
+    boundaries = property(lambda self: self.db.boundaries)
+    load_error = property(lambda self: self.db.load_error)
 
 
 

@@ -6,11 +6,18 @@ Every `queries/NAME.sql` holds one statement and a header:
     -- Params:
     --   $name TYPE  meaning
     -- Returns: column TYPE, column TYPE, ...
+    -- Level: enterprises          (optional: rows, names or INNs of single enterprises)
+    -- Suppress: COUNT: col, ...   (optional: small cells hidden for an aggregates-only user; kuban/model/suppress.py)
 
 `run(db, NAME, params)` binds exactly the parameters the statement uses
 (others in `params` are ignored, so pages can pass all filters), runs it on a
 fresh cursor of the shared connection, and caches the result by query,
 parameters and data fingerprint, within a memory bound.
+
+What a user may see is applied here, once, for every statement: `db` is the data version as the user's access
+scope sees it (kuban.model.db.Database.for_scope): restricted to some municipalities it reads only their rows;
+aggregates-only, an enterprise-level statement raises NotPermitted and small cells are hidden (suppress.py).
+The scope is part of the data fingerprint, so cached results never cross scopes.
 """
 from __future__ import annotations
 
@@ -19,6 +26,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import takewhile
 
 import duckdb
 import pandas as pd
@@ -37,6 +45,15 @@ class Query:
     declared: dict[str, str]         # parameters the header declares -> type
     answers: str
     returns: str
+    level: str = ""                  # LEVEL_ENTERPRISES or "" (aggregates)
+
+
+LEVEL_ENTERPRISES = "enterprises"
+_LEVEL_LINE = re.compile(r"^--\s*Level:\s*(\w+)", re.M)
+
+
+class NotPermitted(Exception):
+    """The user's scope sees aggregates only, and the statement returns single enterprises."""
 
 
 def parse_header(text: str) -> tuple[str, dict[str, str], str]:
@@ -69,7 +86,10 @@ def load(name: str) -> Query:
     if len(statements) != 1:
         raise ValueError(f"{path.name}: expected one statement, found {len(statements)}")
     answers, declared, returns = parse_header(text)
-    return Query(name, text, tuple(sorted(statements[0].named_parameters)), declared, answers, returns)
+    head = "\n".join(takewhile(lambda line: line.startswith("--"), text.splitlines()))
+    level = m.group(1) if (m := _LEVEL_LINE.search(head)) else ""
+
+    return Query(name, text, tuple(sorted(statements[0].named_parameters)), declared, answers, returns, level)
 
 
 def names() -> list[str]:
@@ -141,10 +161,13 @@ def run(db, name: str, params: dict | None = None) -> pd.DataFrame:
     cached = CACHE.get(key)
     if cached is not None:
         return cached
-    cur = db.cursor()
-    try:
+    scope = getattr(db, "scope", None)
+    if scope is not None and scope.aggregates_only and query.level == LEVEL_ENTERPRISES:
+        raise NotPermitted(name)
+    with db.reading() as cur:
         frame = cur.execute(query.sql, bound).df()
-    finally:
-        cur.close()
+    if scope is not None and scope.aggregates_only:
+        from kuban.model import suppress     # noqa: PLC0415
+        frame = suppress.apply(query, frame)
     CACHE.put(key, frame)
     return frame

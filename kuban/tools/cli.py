@@ -1,4 +1,4 @@
-"""Command line: `python -m kuban check | sql | demo | bench` (see --help)."""
+"""Command line: `python -m kuban check | sql | users | demo | bench | serve` (see --help)."""
 from __future__ import annotations
 
 import argparse
@@ -13,6 +13,7 @@ from kuban import paths
 from kuban import texts as T
 from kuban.data.ingest import display_name
 from kuban.data.readers import short_error
+from kuban.tools import users as users_cli
 
 EXIT_OK, EXIT_REFUSED, EXIT_UNUSABLE, EXIT_FAILED = 0, 1, 2, 3
 
@@ -56,6 +57,10 @@ def _parser() -> argparse.ArgumentParser:
                                    "loans, subsidies, load_files, load_problems.")
     s.add_argument("query", help='e.g. "SELECT oktmo, sum(shipped_rub) FROM shipments GROUP BY 1"')
     s.add_argument("--data-dir", type=Path, default=None)
+    s.add_argument("--as", dest="as_user", default=None, metavar="USER",
+                   help="answer as this user may see it (the access file's rule for their login or e-mail)")
+
+    users_cli.add_parser(sub)
 
     d = sub.add_parser("demo", help="write the deterministic synthetic demo data set")
     d.add_argument("--out", type=Path, required=True, help="folder to write (created if missing)")
@@ -144,16 +149,49 @@ def cmd_sql(args) -> int:
         print(T.CLI_NO_FOLDER.format(folder=folder), file=sys.stderr)
         return EXIT_UNUSABLE
     db = DataSource(folder).get()         # the data version the store holds, else built (as the dashboard does)
-    # Only the loaded tables: no reading or writing of other files from a query.
-    db.con.execute("SET enable_external_access = false")
-    db.con.execute("SET lock_configuration = true")
-    try:
-        frame = db.con.execute(args.query).df()
-    except duckdb.Error as exc:
-        print(T.CLI_QUERY_ERROR.format(error=short_error(exc)), file=sys.stderr)
-        return EXIT_UNUSABLE
+    scoped = db
+    if args.as_user is not None:
+        scoped = db.for_scope(_scope_of(Path(folder), db, args.as_user))
+        # The user's rows are those of the tables as named; the version's catalog and the variable behind the
+        # restriction are not for a query to name.
+        catalog = db.con.execute("SELECT current_database()").fetchone()[0]
+        text = args.query.lower()
+        if scoped is not db and (catalog.lower() in text or "getvariable" in text or "kuban_permitted" in text):
+            print(T.CLI_AS_BYPASS, file=sys.stderr)
+            return EXIT_UNUSABLE
+    with scoped.reading() as cur:
+        # Only the loaded tables: no reading or writing of other files from a query.
+        cur.execute("SET enable_external_access = false")
+        cur.execute("SET lock_configuration = true")
+        try:
+            frame = cur.execute(args.query).df()
+        except duckdb.Error as exc:
+            print(T.CLI_QUERY_ERROR.format(error=short_error(exc)), file=sys.stderr)
+            return EXIT_UNUSABLE
     frame.to_csv(sys.stdout, index=False)
     return EXIT_OK
+
+
+def _scope_of(folder: Path, db, user: str):
+    """What `user` may see, by the access file (as the dashboard decides it for their login or e-mail)."""
+    from kuban.access import policy
+    from kuban.access.scope import CLI
+    pol = policy.load(folder, db.result.tables["municipalities"])
+    if pol.error:
+        raise CommandFailed(pol.error)
+    s = pol.decide([user], source=CLI)
+    if s is None:
+        raise CommandFailed(T.CLI_AS_NO_ACCESS.format(user=user))
+    if s.aggregates_only:
+        raise CommandFailed(T.CLI_AS_AGGREGATES.format(user=user))
+    return s
+
+
+def cmd_users(args) -> int:
+    try:
+        return users_cli.run(args)
+    except users_cli.UsersCommandFailed as exc:
+        raise CommandFailed(str(exc)) from None
 
 
 def cmd_demo(args) -> int:
@@ -195,7 +233,8 @@ def main(argv: list[str] | None = None) -> int:
         return serve(argv[1:])
     try:
         args = _parser().parse_args(argv)
-        return {"check": cmd_check, "sql": cmd_sql, "demo": cmd_demo, "bench": cmd_bench}[args.command](args)
+        return {"check": cmd_check, "sql": cmd_sql, "demo": cmd_demo, "bench": cmd_bench,
+                "users": cmd_users}[args.command](args)
     except CommandFailed as exc:
         print(str(exc), file=sys.stderr)
     except KeyboardInterrupt:

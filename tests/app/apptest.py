@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import streamlit as st
+from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from kuban.paths import ROOT
@@ -30,6 +31,8 @@ TIMEOUT = 120        # seconds for one run of a page; only reached when somethin
 def app(monkeypatch, folder: Path, query: dict | None = None) -> AppTest:
     """dashboard.py on the data folder `folder`, not yet run; `query`: the URL's parameters."""
     monkeypatch.setenv("KUBAN_DATA_DIR", str(folder))
+    # As `make run` serves it: on 127.0.0.1, where a folder without sign-in is open (kuban/app/signin.py).
+    config.set_option("server.address", "127.0.0.1")
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     for key, value in (query or {}).items():
         at.query_params[key] = value
