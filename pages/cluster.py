@@ -64,8 +64,11 @@ else:
         st.caption(fmt.md_format(T.CHART_LQ_NO_CHANGE, years=d.years_back, items=", ".join(no_change)))
 
 st.subheader(T.CLUSTER_MEMBERS_HEADER)
-st.caption(T.CLUSTER_MEMBERS_NOTE)
-cluster_ui.members_table(a.members)
+if a.members is None:
+    st.info(T.ACCESS_ENTERPRISES_HIDDEN, icon=":material/lock:")
+else:
+    st.caption(T.CLUSTER_MEMBERS_NOTE)
+    cluster_ui.members_table(a.members)
 
 st.subheader(T.CLUSTER_VS_HEADER)
 st.caption(fmt.md_format(T.CLUSTER_VS_NOTE, place=fmt.place(f)))
@@ -92,9 +95,12 @@ cluster_ui.trend_table(a.trend)
 st.subheader(T.CLUSTER_REQ_HEADER)
 st.caption(T.CLUSTER_REQ_NOTE)
 first = a.requirements.iloc[0]
-(st.success if first["passed"] else st.warning)(
-    (T.CLUSTER_REQ_SUMMARY_PASS if first["passed"] else T.CLUSTER_REQ_SUMMARY_FAIL).format(
-        n=first["value"], m=d.min_participants))
+if first["passed"] is None:
+    st.info(T.CLUSTER_REQ_HIDDEN, icon=":material/lock:")
+else:
+    (st.success if first["passed"] else st.warning)(
+        (T.CLUSTER_REQ_SUMMARY_PASS if first["passed"] else T.CLUSTER_REQ_SUMMARY_FAIL).format(
+            n=first["value"], m=d.min_participants))
 cluster_ui.requirements_table(a.requirements)
 
 st.subheader(T.CLUSTER_COMPARE_HEADER)
@@ -108,7 +114,7 @@ with st.expander(T.CLUSTER_METHOD_HEADER, icon=":material/menu_book:"):
     st.markdown(T.CLUSTER_METHOD)
 
 ui.downloads([
-    (T.CLUSTER_DL_MEMBERS, "кластер-участники", cluster_view.members_download(a.members)),
+    *([] if a.members is None else [(T.CLUSTER_DL_MEMBERS, "кластер-участники", cluster_view.members_download(a.members))]),
     (T.CLUSTER_DL_LQ, "кластер-коэффициенты-локализации", cluster_view.lq_download(a.lqs)),
     (T.CLUSTER_DL_TREND, "кластер-и-остальная-промышленность", a.trend),
 ], f)

@@ -1,4 +1,5 @@
-"""«Данные»: which files are loaded, every refused or superseded row and warning, and the report download."""
+"""«Данные»: who you are and what you may see; for editors and administrators, which files are loaded, every
+refused or superseded row and warning, and the report download; for administrators, the audit log."""
 import streamlit as st
 
 from kuban import paths
@@ -8,9 +9,15 @@ from kuban.app import fmt, ui
 MAX_SHOWN = 5_000   # rows of the problem table drawn in the browser; the download has them all
 
 ui.ensure_frame()
+scope = ui.scope()
 st.title(T.DATA_TITLE)
+ui.access_summary()
+if not scope.sees_load_report:     # the report holds files and rows of every municipality
+    st.info(T.DATA_REPORT_EDITORS, icon=":material/lock:")
+    st.stop()
 st.markdown(T.DATA_INTRO)
-st.caption(fmt.md_format(T.DATA_FOLDER_TEXT, path=paths.data_dir()))
+if scope.is_admin:                 # server details: administrators only
+    st.caption(fmt.md_format(T.DATA_FOLDER_TEXT, path=paths.data_dir()))
 
 files = ui.run("load_files")
 problems_all = ui.run("load_problems", {"kinds": []})
@@ -44,3 +51,11 @@ else:
         st.caption(T.DATA_SHOWN_FIRST.format(shown=fmt.number(MAX_SHOWN), total=fmt.number(len(problems))))
 
 ui.downloads([(T.DL_PROBLEMS, "отчёт-о-загрузке", problems), (T.DL_FILES, "файлы", files)], None)
+
+if scope.is_admin:
+    st.subheader(T.AUDIT_HEADER)
+    st.caption(T.AUDIT_NOTE)
+    log = ui.audit_entries()
+    shown = log.head(MAX_SHOWN).assign(action=log["action"].map(lambda a: T.AUDIT_ACTIONS.get(a, a)))
+    st.dataframe(shown.rename(columns=T.AUDIT_COLUMNS), hide_index=True, width="stretch")
+    ui.downloads([(T.DL_AUDIT, "журнал-действий", log)], None)

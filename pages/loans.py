@@ -35,8 +35,13 @@ by_muni = dim("municipality")
 ui.municipality_map(by_muni, "amount_rub", T.MAP_LOANS, T.KPI_LOANS_PORTFOLIO, key="map-loans")
 ui.chart(charts.bars(by_muni, label="municipality", value="amount_rub", title=T.CHART_LOANS_BY_MUNI, top=44))
 
-loans = ui.run("loans_list", p)
 st.subheader(T.TABLE_LOANS)
+if not ui.enterprise_detail():
+    st.info(T.ACCESS_ENTERPRISES_HIDDEN, icon=":material/lock:")
+    ui.downloads([(T.DL_LOANS_PORTFOLIO, "займы-ФРП-портфель", portfolio),
+                  (T.DL_LOANS_MONTHLY, "займы-ФРП-по-месяцам", monthly)], f)
+    st.stop()
+loans = ui.run("loans_list", p)
 window = fmt.period(loans["latest_from"].iloc[0], loans["latest_to"].iloc[0]) \
     if len(loans) and loans["latest_to"].notna().any() else "—"
 st.caption(T.LOANS_TABLE_NOTE.format(latest=window))

@@ -43,6 +43,14 @@ with right:
 ui.chart(charts.bars(by_muni, label="name", value="productivity_growth", title=T.CHART_PRODUCTIVITY_CHANGE_BY_MUNI,
                      kind="change", top=44))
 
+if not ui.enterprise_detail():
+    st.info(T.ACCESS_ENTERPRISES_HIDDEN, icon=":material/lock:")
+    ui.downloads([
+        (T.DL_PRODUCTION_MONTHLY, "производство-по-месяцам", monthly),
+        (T.DL_PRODUCTION_BY_MUNI, "производство-по-МО", by_muni.rename(columns={"name": "municipality"})),
+        (T.DL_PRODUCTION_BY_DIVISION, "производство-по-отраслям", by_div.drop(columns=["label"])),
+    ], f)
+    st.stop()
 firms = ui.run("production_enterprises", p)
 table = dict(money_cols=["output_rub"], growth_cols=["output_growth", "productivity_growth"],
              number_cols={"employees_avg": 0}, thousand_cols=["productivity_rub"])

@@ -29,6 +29,11 @@ with right:
 ui.chart(charts.bars(by_div, label="label", value="export_share", title=T.CHART_EXPORT_SHARE, kind="share", top=24))
 
 st.subheader(T.TABLE_TOP)
+if not ui.enterprise_detail():
+    st.info(T.ACCESS_ENTERPRISES_HIDDEN, icon=":material/lock:")
+    ui.downloads([(T.DL_BY_MUNI, "отгрузка-по-МО", by_muni), (T.DL_BY_DIVISION, "отгрузка-по-отраслям",
+                   by_div.drop(columns=["label"])), (T.DL_MONTHLY, "отгрузка-по-месяцам", monthly)], f)
+    st.stop()
 top = ui.run("shipments_top_enterprises", p | {"limit": 50})
 ui.money_table(top.drop(columns=["export_rub"]), money_cols=["shipped_rub", "shipped_prev_rub"],
                share_cols=["export_share"], growth_cols=["growth"])

@@ -41,6 +41,11 @@ ui.chart(charts.bars(by_muni_support, label="municipality", value="intensity", t
                      unit=T.INTENSITY_UNIT, decimals=0, top=44, color=charts.PALETTE[2]))
 
 st.subheader(T.TABLE_RECIPIENTS)
+if not ui.enterprise_detail():
+    st.info(T.ACCESS_ENTERPRISES_HIDDEN, icon=":material/lock:")
+    ui.downloads([(T.DL_SUBSIDIES_SUMMARY, "субсидии-итоги", summary), (T.DL_INTENSITY, "интенсивность-поддержки",
+                                                                          intensity)], f)
+    st.stop()
 recipients = ui.run("subsidies_recipients", p)
 ui.money_table(recipients, money_cols=["amount_rub"], number_cols={"subsidies": 0}, date_cols=["last_decision"])
 

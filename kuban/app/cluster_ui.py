@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from kuban import texts as T
-from kuban.app import cluster_view, fmt
+from kuban.app import cluster_view, fmt, ui
 from kuban.app.charts import window_label
 from kuban.data import cluster_definitions as defs
 from kuban.data.cluster_definitions import Definition, DefinitionError
@@ -66,6 +66,9 @@ def _from_widgets() -> tuple[Definition | None, list[str]]:
 
 
 def _on_save(data_dir: Path) -> None:
+    if not ui.scope().can_edit:     # the button is disabled for them; a forged click changes nothing either
+        st.session_state[MESSAGE] = ("warning", T.CLUSTER_SAVE_EDITORS)
+        return
     d, _ = _from_widgets()
     if d is None:
         st.session_state[MESSAGE] = ("warning", T.CLUSTER_NO_CODES)
@@ -78,6 +81,7 @@ def _on_save(data_dir: Path) -> None:
     except OSError as exc:
         st.session_state[MESSAGE] = ("warning", fmt.md_format(T.CLUSTER_SAVE_FAILED, error=exc.strerror or exc))
         return
+    ui.audit("definition_saved", what=path.stem, detail=", ".join(d.codes))
     st.session_state[NAME_KEY] = path.stem
     st.session_state[SAVED_KEY] = path.stem
     st.session_state[MESSAGE] = ("success", fmt.md_format(T.CLUSTER_SAVED_OK, name=path.stem, file=path.name))
@@ -149,7 +153,9 @@ def definition_panel(data_dir: Path, options: pd.DataFrame) -> tuple[Definition 
         c[3].checkbox(T.CLUSTER_ANCHOR_LARGE_LABEL, key=KEYS["anchor_large"])
         c = st.columns([2.2, 1, 2.2, 1, 1.3], vertical_alignment="bottom")
         c[0].text_input(T.CLUSTER_NAME, key=NAME_KEY, help=T.CLUSTER_NAME_HELP, max_chars=defs.NAME_MAX)
-        c[1].button(T.CLUSTER_SAVE, on_click=_on_save, args=(data_dir,), icon=":material/save:", key="cl_save")
+        editor = ui.scope().can_edit
+        c[1].button(T.CLUSTER_SAVE, on_click=_on_save, args=(data_dir,), icon=":material/save:", key="cl_save",
+                    disabled=not editor, help=None if editor else T.CLUSTER_SAVE_EDITORS)
         if found:
             c[2].selectbox(T.CLUSTER_SAVED_LIST, list(found), key=SAVED_KEY)
             c[3].button(T.CLUSTER_LOAD, on_click=_on_load, args=(data_dir,), key="cl_load")

@@ -17,8 +17,10 @@ import streamlit as st
 
 from kuban import paths
 from kuban import texts as T
-from kuban.app import charts, export, fmt, routes
+from kuban.app import charts, export, fmt, routes, signin
 from kuban.model import queries
+from kuban.access import audit as audit_log
+from kuban.access import policy as access_policy
 from kuban.access.scope import Scope
 from kuban.model.db import Database, DataSource, ScopedDatabase
 from kuban.model.filters import Filters, default_window, month_range
@@ -68,6 +70,34 @@ def scope() -> Scope:
 def database() -> Database | ScopedDatabase:
     """The current data version as this session's user may see it (kuban.model.db.Database.for_scope)."""
     return version().for_scope(scope())
+
+
+def audit(action: str, **details) -> None:
+    """An entry of the audit log (kuban/access/audit.py) for this session's user."""
+    signin.record(paths.data_dir(), st.session_state.get(SCOPE_KEY), action, **details)
+
+
+def audit_entries(last: int | None = None) -> pd.DataFrame:
+    """The audit log, newest first (administrators only: an empty frame for anyone else)."""
+    if not scope().is_admin:
+        return audit_log.read(paths.data_dir(), last=0).iloc[0:0]
+    return audit_log.read(paths.data_dir(), last=last)
+
+
+def access_summary() -> None:
+    """Who is signed in and what they may see (top of «Данные»); for administrators, the access file's
+    entries that give nothing, and why."""
+    s = scope()
+    if s.source == "open":
+        st.warning(T.SIGNIN_OPEN_DATA, icon=":material/lock_open:")
+        return
+    names = ", ".join(run("municipality_list")["name"]) if s.restricted else T.USERS_WHOLE_KRAI
+    st.info(fmt.md_format(T.ACCESS_SUMMARY, user=s.user, role=T.ROLE_LABELS[s.role], munis=names or "—",
+                          detail=T.DETAIL_LABELS[s.detail]), icon=":material/badge:")
+    if s.is_admin:
+        problems = access_policy.load(paths.data_dir(), version().result.tables["municipalities"])
+        for text in ([problems.error] if problems.error else []) + problems.problems:
+            st.warning(fmt.md(text), icon=":material/report:")
 
 
 def enterprise_detail() -> bool:
@@ -395,7 +425,8 @@ def downloads(items: list[tuple[str, str, object]], f: Filters | None) -> None:
     for title, stem, source in items:
         rows = None if callable(source) else source
 
-        def build(form, rows=rows, source=source):
+        def build(form, rows=rows, source=source, stem=stem):
+            audit("download", what=stem, filter=label, detail=form)
             frame = rows if rows is not None else source()
             return export.to_excel_csv(frame) if form == "excel" else export.to_plain_csv(frame)
 

@@ -23,6 +23,7 @@ import pandas as pd
 
 from kuban import texts as T
 from kuban.data.cluster_definitions import Definition
+from kuban.model.queries import NotPermitted
 
 CLUSTER = "cluster"     # the industry key of the cluster as a whole in queries/cluster_specialisation.sql
 TOTAL = "total"         # ... and of every industry together
@@ -177,15 +178,16 @@ def versus_rest(frame: pd.DataFrame) -> pd.DataFrame:
 
 # --- Decree 779 ---------------------------------------------------------------------------------
 
-def requirements(participants: int, d: Definition) -> pd.DataFrame:
+def requirements(participants: int | None, d: Definition) -> pd.DataFrame:
     """The requirements of Decree 779 (as summarised in the project's facts): the one the data can test
-    with threshold, value and result; the others marked «данные не позволяют проверить»."""
-    ok = participants >= d.min_participants
+    with threshold, value and result; the others marked «данные не позволяют проверить». `participants`
+    None: the user may not see the members (aggregates only), so that one is not tested either."""
+    ok = None if participants is None else participants >= d.min_participants
     rows = [{
         "requirement": T.CLUSTER_REQ_PARTICIPANTS,
         "threshold": T.CLUSTER_REQ_AT_LEAST.format(n=d.min_participants),
-        "value": str(participants),
-        "result": T.CLUSTER_REQ_PASS if ok else T.CLUSTER_REQ_FAIL,
+        "value": "—" if participants is None else str(participants),
+        "result": T.CLUSTER_REQ_UNKNOWN if ok is None else T.CLUSTER_REQ_PASS if ok else T.CLUSTER_REQ_FAIL,
         "passed": ok,
     }]
     for text in T.CLUSTER_REQ_UNTESTABLE:
@@ -200,7 +202,7 @@ def requirements(participants: int, d: Definition) -> pd.DataFrame:
 class Analysis:
     definition: Definition
     lqs: pd.DataFrame              # location_quotients(), filtered to the chosen municipalities
-    members: pd.DataFrame          # one row per member enterprise, with anchor marks
+    members: pd.DataFrame | None   # one row per member enterprise, with anchor marks (None: aggregates only)
     trend: pd.DataFrame            # versus_rest()
     requirements: pd.DataFrame
     headline: dict = field(default_factory=dict)
@@ -216,13 +218,16 @@ def analyse(run: Callable[[str, dict], pd.DataFrame], d: Definition, munis, date
     """Run the cluster queries (`run(name, params)`, e.g. kuban.app.ui.run) and compute what the page shows."""
     p = params(d, munis, date_from, date_to)
     lqs = location_quotients(run("cluster_specialisation", p), d, munis)
-    members = mark_anchors(run("cluster_members", p), d)
+    try:
+        members = mark_anchors(run("cluster_members", p), d)
+    except NotPermitted:            # an aggregates-only user: no member list, no figure drawn from it
+        members = None
     trend = versus_rest(run("cluster_vs_rest", p))
     now = trend[trend["years_back"] == 0].iloc[0] if len(trend) and (trend["years_back"] == 0).any() else None
     spec = specialised(lqs, d, basis)
     headline = {
-        "members": int(len(members)),
-        "anchors": int(members["anchor"].sum()) if len(members) else 0,
+        "members": None if members is None else int(len(members)),
+        "anchors": None if members is None else int(members["anchor"].sum()) if len(members) else 0,
         "specialised": list(spec["municipality"]),
         "specialised_lq": list(spec[f"lq_{basis}"]),
         "thin": list(lqs[(lqs["industry"] == CLUSTER) & lqs["thin"]]["municipality"]),
@@ -233,4 +238,4 @@ def analyse(run: Callable[[str, dict], pd.DataFrame], d: Definition, munis, date
     for key in ("share_shipped", "share_employees", "share_support", "c_growth", "r_growth",
                 "c_productivity_rub", "r_productivity_rub", "c_shipped_rub", "c_employees", "c_support_rub"):
         headline[key] = (None if now is None or pd.isna(now[key]) else float(now[key]))
-    return Analysis(d, lqs, members, trend, requirements(len(members), d), headline)
+    return Analysis(d, lqs, members, trend, requirements(None if members is None else len(members), d), headline)
