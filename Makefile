@@ -16,8 +16,12 @@ $(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Listens on this machine only; ADDRESS=0.0.0.0 (or a server's address) opens it to the network, which needs
+# sign-in configured (README: «Вход и права»): without it the dashboard shows data on 127.0.0.1 only.
+ADDRESS ?= 127.0.0.1
+
 run: $(VENV)/.installed
-	$(PY) -m kuban serve --server.port $(PORT) --server.address 0.0.0.0
+	$(PY) -m kuban serve --server.port $(PORT) --server.address $(ADDRESS)
 
 # Debian's Chromium for the browser tests (never `playwright install` on the closed network);
 # elsewhere, without root, fall back to Playwright's own browser.

@@ -16,6 +16,7 @@ from kuban.data.readers import short_error
 from kuban.tools import users as users_cli
 
 EXIT_OK, EXIT_REFUSED, EXIT_UNUSABLE, EXIT_FAILED = 0, 1, 2, 3
+LOCAL_ADDRESS = "127.0.0.1"     # where `serve` listens unless --server.address says otherwise
 
 
 class CommandFailed(Exception):
@@ -214,11 +215,15 @@ def cmd_bench(args) -> int:
 
 def serve(options: list[str]) -> int:
     """`python -m kuban serve [streamlit run options]`: the dashboard, with Streamlit's legacy `pages/`
-    mode switched off before the first visitor (see kuban.app.ui.ensure_frame)."""
+    mode switched off before the first visitor (see kuban.app.ui.ensure_frame). It listens on 127.0.0.1 unless
+    `--server.address` is given; without sign-in configured it shows data on 127.0.0.1 only
+    (kuban/app/signin.py), whatever the address."""
     from streamlit.web import cli as streamlit_cli
 
     from kuban.app.ui import leave_legacy_pages_mode
     leave_legacy_pages_mode()
+    if not any(o == "--server.address" or o.startswith("--server.address=") for o in options):
+        options = ["--server.address", LOCAL_ADDRESS, *options]    # only this machine unless told otherwise
     try:
         streamlit_cli.main(["run", str(paths.ROOT / "dashboard.py"), *options], prog_name="streamlit")
     except SystemExit as exc:
