@@ -23,15 +23,16 @@ PAGES = [
     ("pages/cluster.py", "cluster", T.PAGE_CLUSTER, ":material/hub:"),
     ("pages/data.py", "data", T.PAGE_DATA, ":material/folder_open:"),
 ]
-notice = ui.route([routes.Page(url, title, default=i == 0) for i, (_, url, title, _) in enumerate(PAGES)])
 data_dir = paths.data_dir()
 # Who is here, and what they may see: decided before anything is read (kuban/app/signin.py).
 scope = signin.scope(data_dir, ui.version().result.tables["municipalities"])
 st.session_state[ui.SCOPE_KEY] = scope
-page = st.navigation([st.Page(file, title=title, icon=icon, url_path=url, default=i == 0)
-                      for i, (file, url, title, icon) in enumerate(PAGES)], position="sidebar" if scope else "hidden")
-if scope is None:
+notice = ui.route([routes.Page(url, title, default=i == 0) for i, (_, url, title, _) in enumerate(PAGES)],
+                  signed_in=scope is not None)
+if scope is None:               # the sign-in form, before any page is named (stops here)
     signin.gate(data_dir)
+page = st.navigation([st.Page(file, title=title, icon=icon, url_path=url, default=i == 0)
+                      for i, (file, url, title, icon) in enumerate(PAGES)])
 
 db = ui.database()
 st.session_state["_filters"] = ui.sidebar_filters()

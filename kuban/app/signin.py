@@ -27,7 +27,7 @@ from kuban.app import fmt
 
 IDLE_MINUTES_DEFAULT = 30
 FAILED_PAUSE_S = 1.0                  # every failed password costs the guesser this much more
-_LOGIN, _SEEN, _NOTICE = "_auth_login", "_auth_seen", "_auth_notice"
+_LOGIN, _SEEN, _NOTICE, _LEAVING = "_auth_login", "_auth_seen", "_auth_notice", "_auth_leaving"
 
 
 def idle_seconds() -> float:
@@ -103,13 +103,9 @@ def signed_in_name() -> str | None:
     """The login or e-mail of the signed-in user (None: nobody, or the open local mode)."""
     if st.session_state.get(_LOGIN):
         return st.session_state[_LOGIN]
-    if oidc_configured():
-        try:
-            if st.user.is_logged_in:
-                ids, _ = _identity_oidc()
-                return ids[0] if ids else ""
-        except Exception:   # noqa: BLE001
-            return None
+    if oidc_configured() and _oidc_signed_in():
+        ids, _ = _identity_oidc()
+        return ids[0] if ids else ""
     return None
 
 
@@ -119,12 +115,8 @@ def sign_out(data_dir: Path, reason: str = "signout") -> None:
         _record(data_dir, name, reason)
     st.session_state.pop(_LOGIN, None)
     st.session_state.pop(_SEEN, None)
-    if oidc_configured():
-        try:
-            if st.user.is_logged_in:
-                st.logout()
-        except Exception:   # noqa: BLE001 - st.logout reruns the script
-            raise
+    if oidc_configured() and _oidc_signed_in():
+        st.logout()
 
 
 def _idle_check(data_dir: Path) -> None:
@@ -144,18 +136,22 @@ def scope(data_dir: Path, municipalities) -> Scope | None:
     has_oidc, has_local = oidc_configured(), local_configured(data_dir)
     if not has_oidc and not has_local:
         return everything(source="open") if open_allowed() else None
+    if st.session_state.pop(_LEAVING, False) and has_oidc and _oidc_signed_in():
+        st.logout()                     # clears the provider's cookie and reruns
     _idle_check(data_dir)
     if st.session_state.get(_LOGIN):
         return _policy(data_dir, municipalities).decide([st.session_state[_LOGIN]], source=LOCAL)
-    if has_oidc:
-        try:
-            logged_in = st.user.is_logged_in
-        except Exception:   # noqa: BLE001
-            logged_in = False
-        if logged_in:
-            ids, groups = _identity_oidc()
-            return _policy(data_dir, municipalities).decide(ids, groups, source=OIDC)
+    if has_oidc and _oidc_signed_in():
+        ids, groups = _identity_oidc()
+        return _policy(data_dir, municipalities).decide(ids, groups, source=OIDC)
     return None
+
+
+def _oidc_signed_in() -> bool:
+    try:
+        return bool(st.user.is_logged_in)
+    except Exception:   # noqa: BLE001 - Streamlit without its auth support, or no user context
+        return False
 
 
 def _try_password(data_dir: Path, login: str, password: str) -> None:
@@ -199,9 +195,7 @@ def gate(data_dir: Path) -> None:
         if st.session_state.get("_auth_denied_logged") != name:
             _record(data_dir, name, "access_denied")
             st.session_state["_auth_denied_logged"] = name
-        if st.button(T.SIGNOUT, key="signout-denied"):
-            sign_out(data_dir)
-            st.rerun()
+        st.button(T.SIGNOUT, key="signout-denied", on_click=_sign_out_clicked, args=(data_dir,))
         st.stop()
     st.subheader(T.SIGNIN_TITLE)
     if (notice := st.session_state.pop(_NOTICE, None)):
@@ -228,9 +222,18 @@ def sidebar(data_dir: Path, s: Scope) -> None:
             st.caption(T.SIGNIN_OPEN_SIDEBAR)
             return
         st.caption(fmt.md_format(T.SIGNIN_AS, user=s.user, role=T.ROLE_LABELS[s.role]))
-        if st.button(T.SIGNOUT, key="signout", icon=":material/logout:"):
-            sign_out(data_dir)
-            st.rerun()
+        st.button(T.SIGNOUT, key="signout", icon=":material/logout:", on_click=_sign_out_clicked, args=(data_dir,))
+
+
+def _sign_out_clicked(data_dir: Path) -> None:
+    """Before the next run: forget the local sign-in (single sign-on is left by `scope()`, as st.logout
+    cannot run in a callback)."""
+    name = signed_in_name()
+    if name is not None:
+        _record(data_dir, name, "signout")
+    st.session_state.pop(_LOGIN, None)
+    st.session_state.pop(_SEEN, None)
+    st.session_state[_LEAVING] = True
 
 
 def record(data_dir: Path, s: Scope | None, action: str, **kw) -> None:

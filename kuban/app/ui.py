@@ -247,8 +247,12 @@ def filters() -> Filters | None:
 
 # --- URL paths ----------------------------------------------------------------
 
-def route(pages: list[routes.Page]) -> str | None:
+_REQUESTED_PAGE = "_requested_page"
+
+
+def route(pages: list[routes.Page], signed_in: bool = True) -> str | None:
     """Let any URL path open a page: call before st.navigation. Returns a notice (Markdown-safe) or None.
+    While the sign-in form is shown (`signed_in` False), the requested page is kept for the first run after it.
 
     How Streamlit 1.67 finds the page of a run: a rerun inside a session names the page by its hash;
     a fresh page load (a bookmark, a link, a typed address) names it by the URL path, which
@@ -268,10 +272,20 @@ def route(pages: list[routes.Page]) -> str | None:
         requested, requested_hash = manager.intended_page_name, manager.intended_page_script_hash
     except Exception:   # noqa: BLE001 - no script context (bare mode) or another Streamlit
         return None
+    restored = False
+    if not signed_in:
+        if requested and not requested_hash:
+            st.session_state[_REQUESTED_PAGE] = requested   # kept while the sign-in form is shown
+        return None
+    main = getattr(manager, "main_script_hash", None)
+    if not requested and requested_hash in ("", main) and _REQUESTED_PAGE in st.session_state:
+        # The run right after signing in names no page (or dashboard.py itself, the page of the sign-in
+        # form): the page the address asked for is restored.
+        requested, requested_hash, restored = st.session_state.pop(_REQUESTED_PAGE), "", True
     if requested_hash or not requested:
         return None
     found = routes.resolve(requested, pages)
-    if found.how == routes.EXACT:
+    if found.how == routes.EXACT and not restored:
         return None
     try:
         manager.set_script_intent("", "" if found.page.default else found.page.url_path)

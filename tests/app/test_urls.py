@@ -88,7 +88,7 @@ def fresh_load(monkeypatch):
 def test_streamlit_alone_says_page_not_found_for_the_default_pages_path(fresh_load, monkeypatch):
     # The behaviour kuban.app.ui.route() is there for; if Streamlit changes it, this test says so.
     from kuban.app import ui
-    monkeypatch.setattr(ui, "route", lambda pages: None)
+    monkeypatch.setattr(ui, "route", lambda pages, signed_in=True: None)
     at, not_found = fresh_load("overview")
     assert not_found
     assert at.title[0].value == T.OVERVIEW_TITLE
