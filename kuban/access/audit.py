@@ -15,6 +15,7 @@ import fcntl
 import json
 import logging
 import os
+import stat
 from datetime import datetime
 from pathlib import Path
 
@@ -35,7 +36,11 @@ def path(data_dir: Path | str) -> Path:
 
 def _cut(value) -> str:
     text = "" if value is None else str(value)
-    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    text = text[: VALUE_CHARS + 1]      # first: a value of megabytes costs no more than a short one
+    try:        # the bytes of a file name that is not UTF-8 shown as �
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:      # any other lone surrogate (a saved JSON setting may hold one): � too
+        text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     text = "".join(ch if ch.isprintable() else " " for ch in text)
     return text if len(text) <= VALUE_CHARS else text[: VALUE_CHARS - 1] + "…"
 
@@ -50,8 +55,12 @@ def record(data_dir: Path | str, user: str, action: str, *, ip: str | None = Non
     p = path(data_dir)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(p, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        # Not following a link, not waiting for a pipe's reader, and only ever into a plain file.
+        fd = os.open(p, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
+                     0o600)
         try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise OSError("not a regular file")
             fcntl.flock(fd, fcntl.LOCK_EX)
             os.write(fd, line)
             os.fsync(fd)
@@ -68,7 +77,10 @@ def read(data_dir: Path | str, last: int | None = None, max_bytes: int = TAIL_BY
     line is skipped, never a failure."""
     p = path(data_dir)
     try:
-        with open(p, "rb") as f:
+        fd = os.open(p, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        with open(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise OSError("not a regular file")
             size = os.fstat(f.fileno()).st_size
             start = max(0, size - max_bytes)
             f.seek(start)
@@ -87,7 +99,7 @@ def read(data_dir: Path | str, last: int | None = None, max_bytes: int = TAIL_BY
             continue
         try:
             entry = json.loads(line.decode("utf-8", "replace"))
-        except ValueError:
+        except (ValueError, RecursionError):        # (brackets nested thousands deep)
             continue
         if isinstance(entry, dict):
             rows.append({c: _cut(entry.get(c, "")) for c in COLUMNS})

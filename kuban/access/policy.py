@@ -11,12 +11,13 @@
     role = "krai"
     members = ["petrov", "sidorova@krasnodar.ru"]
 
-Roles are in kuban/access/scope.py. A user's own `[users]` entry decides alone; otherwise every group the user
-is in counts, and their permissions add up (the strongest role, the municipalities of all, full detail if any
-gives it). Nobody is let in by default: a user named nowhere, an entry with a mistake (an unknown role or
-municipality, a municipal role without municipalities), and everybody while the file cannot be read, get no
-data; administrators see the reasons on «Данные». Russian role names (мо, край, редактор, администратор) are
-accepted too.
+Roles are in kuban/access/scope.py. A user's own `[users]` entry decides alone (one with a mistake gives them
+nothing, not their groups' permissions instead); otherwise every group the user is in counts, and their
+permissions add up (the strongest role, the municipalities of all, full detail if the groups giving it reach
+every municipality seen — so no two groups together show enterprises where neither does). Nobody is let in
+by default: a user named nowhere, an entry with a mistake (an unknown role or municipality, a municipal role
+without municipalities), and everybody while the file cannot be read, get no data; administrators see the
+reasons on «Данные». Russian role names (мо, край, редактор, администратор) are accepted too.
 """
 from __future__ import annotations
 
@@ -58,6 +59,7 @@ class Policy:
     users: dict[str, Grant] = field(default_factory=dict)
     groups: dict[str, Grant] = field(default_factory=dict)
     members: dict[str, set[str]] = field(default_factory=dict)    # identity -> group names
+    void: set[str] = field(default_factory=set)                     # users whose own entry has a mistake
     problems: list[str] = field(default_factory=list)              # entries that give nothing, and why
     error: str | None = None                                        # the file as a whole is unusable
 
@@ -66,12 +68,17 @@ class Policy:
         provider's `groups`; None when the access file gives them nothing."""
         if self.error is not None:
             return None
+        identities = [identities] if isinstance(identities, str) else identities or ()
+        groups = [groups] if isinstance(groups, str) else groups or ()
         ids = [str(i).strip().lower() for i in identities if i]
+        ids = [i for i in ids if i]
         for i in ids:
             if i in self.users:
                 g = self.users[i]
                 return Scope(user=ids[0], role=g.role, munis=g.munis, detail=g.detail, source=source)
-        names = {str(n).strip().lower() for n in groups or ()}
+            if i in self.void:
+                return None
+        names = {str(n).strip().lower() for n in groups}
         for i in ids:
             names |= self.members.get(i, set())
         grants = [self.groups[n] for n in sorted(names) if n in self.groups]
@@ -81,7 +88,10 @@ class Policy:
         munis = None
         if role == MUNICIPAL:
             munis = tuple(sorted({m for g in grants if g.role == MUNICIPAL for m in g.munis or ()}))
-        detail = FULL if any(g.detail == FULL for g in grants) else AGGREGATES
+        # Full detail only where a grant gives it: those grants must reach every municipality seen.
+        full = [g for g in grants if g.detail == FULL]
+        reach = None if any(g.munis is None for g in full) else {m for g in full for m in g.munis}
+        detail = FULL if full and (reach is None or (munis is not None and reach >= set(munis))) else AGGREGATES
         return Scope(user=ids[0], role=role, munis=munis, detail=detail, source=source)
 
 
@@ -130,7 +140,9 @@ def parse(text: str, municipalities: pd.DataFrame) -> Policy:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        return Policy(error=T.ACCESS_BAD_TOML.format(error=shown(e, 200)))
+        return Policy(error=T.ACCESS_UNREADABLE.format(error=T.ACCESS_BAD_TOML.format(error=shown(e, 200))))
+    except RecursionError:      # arrays or tables nested thousands deep
+        return Policy(error=T.ACCESS_UNREADABLE.format(error=T.ACCESS_BAD_TOML.format(error="…")))
     matcher = MunicipalityMatcher(municipalities)
     policy = Policy()
     for section in data:
@@ -146,6 +158,8 @@ def parse(text: str, municipalities: pd.DataFrame) -> Policy:
             where = f"[{kind}.{shown(name, 60)}]"
             grant = _grant(where, entry, matcher, policy.problems)
             if grant is None:
+                if kind == "users":
+                    policy.void.add(key)
                 continue
             (policy.users if kind == "users" else policy.groups)[key] = grant
             if kind == "groups":

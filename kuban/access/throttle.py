@@ -11,6 +11,7 @@ FIRST_WAIT_S = 2.0
 MAX_WAIT_S = 300.0
 FORGET_AFTER_S = 15 * 60    # failures this long ago no longer count
 MAX_KEYS = 100_000          # a flood of distinct logins cannot grow memory without bound
+_MAX_DOUBLINGS = 30         # 2 s * 2**30 is far beyond MAX_WAIT_S; the power stays a float after years
 
 
 class Throttle:
@@ -33,7 +34,7 @@ class Throttle:
             for key in keys:
                 count, last = self._count(key, now)
                 if count >= FREE_ATTEMPTS:
-                    delay = min(FIRST_WAIT_S * 2 ** (count - FREE_ATTEMPTS), MAX_WAIT_S)
+                    delay = min(FIRST_WAIT_S * 2 ** min(count - FREE_ATTEMPTS, _MAX_DOUBLINGS), MAX_WAIT_S)
                     left = max(left, last + delay - now)
         return max(0.0, left)
 
@@ -43,7 +44,10 @@ class Throttle:
             if len(self._failures) >= MAX_KEYS:
                 self._failures = {k: v for k, v in self._failures.items() if now - v[1] <= FORGET_AFTER_S}
                 if len(self._failures) >= MAX_KEYS:
-                    self._failures.clear()
+                    # Still full: keep the half with the most (then the latest) failures. Never all cleared,
+                    # so a flood of made-up logins does not free a login being guessed.
+                    kept = sorted(self._failures.items(), key=lambda kv: kv[1])[-max(1, MAX_KEYS // 2):]
+                    self._failures = dict(kept)
             for key in keys:
                 count, _ = self._count(key, now)
                 self._failures[key] = (count + 1, now)

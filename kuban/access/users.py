@@ -13,12 +13,13 @@ import fcntl
 import json
 import os
 import re
+import stat
 import tempfile
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, Type, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from kuban import paths
@@ -33,6 +34,12 @@ MAX_PASSWORD = 256
 LOGIN = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
 _HASHER = PasswordHasher()           # Argon2id, the library's current recommended parameters
 _DUMMY = _HASHER.hash("not a password of anyone")
+# A stored hash asking for more work than this is never computed (a hostile list could ask for hours and
+# gigabytes per sign-in attempt): its user cannot sign in until `users passwd` writes a sound one.
+MAX_HASH_CHARS = 512
+MAX_TIME_COST = max(10, _HASHER.time_cost)
+MAX_MEMORY_KIB = max(256 * 1024, _HASHER.memory_cost)
+MAX_PARALLELISM = max(16, _HASHER.parallelism)
 
 
 class UsersError(ValueError):
@@ -50,8 +57,11 @@ def path(data_dir: Path | str) -> Path:
 def normal_login(text: str) -> str:
     """The login as stored (lower case, no surrounding spaces); UsersError if it is not a valid login."""
     login = str(text).strip().lower()
-    if not LOGIN.match(login):
-        raise UsersError(T.USERS_BAD_LOGIN.format(login=shown(login)))
+    if not LOGIN.fullmatch(login):
+        # Shown on one printable line: control characters as spaces, a lone surrogate (no typed text) as �.
+        text = login.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+        raise UsersError(T.USERS_BAD_LOGIN.format(
+            login=shown("".join(ch if ch.isprintable() else " " for ch in text))))
     return login
 
 
@@ -76,26 +86,39 @@ def load(data_dir: Path | str) -> dict[str, dict]:
         if not isinstance(users, dict):
             raise TypeError
         return {str(k): v for k, v in users.items()
-                if isinstance(v, dict) and isinstance(v.get("hash"), str) and LOGIN.match(str(k))}
-    except (ValueError, KeyError, TypeError):
+                if isinstance(v, dict) and isinstance(v.get("hash"), str) and LOGIN.fullmatch(str(k))}
+    except (ValueError, KeyError, TypeError, RecursionError):
         raise UsersError(T.USERS_UNREADABLE.format(error=T.USERS_NOT_JSON)) from None
 
 
 def configured(data_dir: Path | str) -> bool:
-    """The local list exists (even an unreadable one: then nobody gets in, rather than everybody)."""
-    return path(data_dir).exists()
+    """The local list exists (even an unreadable one: then nobody gets in, rather than everybody). Anything
+    in its place counts: a link to nowhere, a loop of links, a file where the access folder should be."""
+    try:
+        os.lstat(path(data_dir))
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 @contextmanager
-def _locked(data_dir: Path | str):
+def _locked(data_dir: Path | str, name: str = ".users.lock"):
     d = folder(data_dir)
     d.mkdir(parents=True, exist_ok=True)
-    with open(d / ".users.lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    # Not following a link, not waiting for a pipe's other end: a lock file is only ever a plain file.
+    fd = os.open(d / name, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o600)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise files.SmallFileError(T.ACCESS_NOT_REGULAR)
+        fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             yield
         finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 def _write(data_dir: Path | str, users: dict[str, dict]) -> None:
@@ -152,6 +175,18 @@ def remove(data_dir: Path | str, login: str) -> str:
     return login
 
 
+def _sound(stored: str) -> bool:
+    """An Argon2id hash whose cost stays within bounds."""
+    if len(stored) > MAX_HASH_CHARS:
+        return False
+    try:
+        p = extract_parameters(stored)
+    except (InvalidHashError, ValueError):
+        return False
+    return (p.type is Type.ID and p.time_cost <= MAX_TIME_COST and p.memory_cost <= MAX_MEMORY_KIB
+            and p.parallelism <= MAX_PARALLELISM)
+
+
 def verify(data_dir: Path | str, login: str, password: str) -> str | None:
     """The stored login if the password is right, else None. Costs one Argon2 check either way (an unknown
     login takes as long as a wrong password, so timing does not tell which logins exist)."""
@@ -159,10 +194,15 @@ def verify(data_dir: Path | str, login: str, password: str) -> str | None:
         login = normal_login(login)
     except UsersError:
         login = None
-    password = str(password)[:MAX_PASSWORD]
+    password = str(password)
+    too_long = len(password) > MAX_PASSWORD         # no stored password is longer: wrong, after the same check
+    # As bytes: a lone surrogate (no typed text holds one) is then just a wrong password, not an error.
+    secret = password[:MAX_PASSWORD].encode("utf-8", "surrogatepass")
     entry = load(data_dir).get(login) if login else None
+    if entry is not None and not _sound(entry["hash"]):
+        entry = None
     try:
-        _HASHER.verify(entry["hash"] if entry else _DUMMY, password)
+        _HASHER.verify(entry["hash"] if entry else _DUMMY, secret)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return None
-    return login if entry else None
+    return login if entry and not too_long else None
