@@ -8,7 +8,9 @@
 
 The password is asked twice on the terminal, or read from the first line of standard input with
 --password-stdin (scripts). `--role` writes the user's `[users."LOGIN"]` entry into access/access.toml,
-keeping the rest of the file (comments included) as it was; `remove` takes the entry out too.
+keeping the rest of the file (comments included) as it was; `remove` takes the entry out too. The entry and
+the access file are checked before anything is written: a refused `add` leaves both files as they were.
+Edits of the access file take a lock of their own, so two commands at once never lose one's entry.
 """
 from __future__ import annotations
 
@@ -20,11 +22,13 @@ import tempfile
 from pathlib import Path
 
 import tomlkit
+from tomlkit.exceptions import TOMLKitError
 
 from kuban import paths
 from kuban import texts as T
-from kuban.access import policy, users
-from kuban.access.scope import AGGREGATES, MUNICIPAL, ROLES
+from kuban.access import files, policy, users
+from kuban.access.scope import AGGREGATES, KRAI, MUNICIPAL, ROLES
+from kuban.data.cluster_definitions import shown
 from kuban.data.parse import MunicipalityMatcher
 
 
@@ -85,34 +89,57 @@ def _municipalities(data_dir: Path):
     return pd.read_csv(paths.REFERENCE_MUNICIPALITIES, dtype=str)
 
 
+def _read_access(data_dir: Path):
+    """The access file as a tomlkit document (comments and order kept), a new one if there is none; read as
+    the dashboard reads it (no waiting on a pipe, no file of any size), refused if it cannot be edited."""
+    try:
+        raw = files.read_small(policy.path(data_dir), policy.MAX_BYTES)
+    except files.SmallFileError as e:
+        raise UsersCommandFailed(T.ACCESS_UNREADABLE.format(error=e)) from None
+    if raw is None:
+        return tomlkit.parse(T.ACCESS_FILE_HEADER)
+    try:
+        doc = tomlkit.parse(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise UsersCommandFailed(T.ACCESS_UNREADABLE.format(error=T.ACCESS_NOT_UTF8)) from None
+    except (TOMLKitError, RecursionError) as e:
+        raise UsersCommandFailed(T.ACCESS_UNREADABLE.format(error=T.ACCESS_BAD_TOML.format(error=shown(e, 200)))) \
+            from None
+    if "users" in doc and not isinstance(doc["users"], dict):
+        raise UsersCommandFailed(f"{paths.ACCESS_FOLDER}/{policy.FILE}: " + T.ACCESS_NOT_TABLE.format(where="[users]"))
+    return doc
+
+
 def _write_access(data_dir: Path, edit) -> None:
     """Edit access/access.toml with tomlkit (comments and order kept) and replace it atomically."""
     p = policy.path(data_dir)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    text = p.read_text(encoding="utf-8-sig") if p.exists() else T.ACCESS_FILE_HEADER
-    doc = tomlkit.parse(text)
-    edit(doc)
-    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=".access-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(tomlkit.dumps(doc))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with users._locked(data_dir, ".access.lock"):
+        doc = _read_access(data_dir)
+        edit(doc)
+        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=".access-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(tomlkit.dumps(doc))
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, p)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
 
-def _set_entry(data_dir: Path, login: str, role: str, munis: list[str], aggregates: bool) -> None:
+def _entry(data_dir: Path, login: str, role: str, munis: list[str], aggregates: bool):
+    """The user's entry, checked (every municipality known, aggregates only for municipal and krai)."""
     if role == MUNICIPAL and not munis:
         raise UsersCommandFailed(T.USERS_MUNIS_NEEDED)
+    if aggregates and role not in (MUNICIPAL, KRAI):
+        raise UsersCommandFailed(T.ACCESS_BAD_DETAIL.format(where=f'[users."{login}"]', detail=AGGREGATES))
     matcher = MunicipalityMatcher(_municipalities(data_dir))
     names = []
     for m in munis:
         code = matcher.match_one(m)
         if code is None:
-            raise UsersCommandFailed(T.USERS_MUNI_UNKNOWN.format(name=m, closest=", ".join(matcher.closest(m))))
+            raise UsersCommandFailed(T.USERS_MUNI_UNKNOWN.format(name=shown(m), closest=", ".join(matcher.closest(m))))
         names.append(matcher.names[code])
     entry = tomlkit.table()
     entry.add("role", role)
@@ -120,7 +147,10 @@ def _set_entry(data_dir: Path, login: str, role: str, munis: list[str], aggregat
         entry.add("municipalities", sorted(set(names)))
     if aggregates:
         entry.add("detail", AGGREGATES)
+    return entry
 
+
+def _set_entry(data_dir: Path, login: str, entry) -> None:
     def edit(doc):
         if "users" not in doc:
             doc.add("users", tomlkit.table(is_super_table=True))
@@ -129,8 +159,7 @@ def _set_entry(data_dir: Path, login: str, role: str, munis: list[str], aggregat
 
 
 def _drop_entry(data_dir: Path, login: str) -> bool:
-    p = policy.path(data_dir)
-    if not p.exists():
+    if not policy.path(data_dir).exists():
         return False
     found = []
 
@@ -170,11 +199,15 @@ def run(args) -> int:
             login = users.normal_login(args.login)
             if args.municipality and args.role != MUNICIPAL:
                 raise UsersCommandFailed(T.USERS_MUNIS_ROLE)
+            entry = None
+            if args.role:       # checked before anything is written
+                entry = _entry(data_dir, login, args.role, args.municipality, args.aggregates)
+                _read_access(data_dir)
             password = _password(login, args.password_stdin)
             users.add(data_dir, login, password)
             print(T.USERS_ADDED.format(login=login))
-            if args.role:
-                _set_entry(data_dir, login, args.role, args.municipality, args.aggregates)
+            if entry is not None:
+                _set_entry(data_dir, login, entry)
                 print(T.USERS_ROLE_ADDED.format(login=login, role=T.ROLE_LABELS[args.role]))
             else:
                 print(T.USERS_NO_ROLE_YET.format(login=login))
