@@ -11,6 +11,7 @@
 --   $munis          VARCHAR[]  OKTMO codes; empty list = the whole krai
 --   $date_from      DATE       first month of the period
 --   $date_to        DATE       last month of the period, inclusive
+-- Level: enterprises
 -- Returns: inn VARCHAR, name VARCHAR, oktmo VARCHAR, municipality VARCHAR, okved VARCHAR, size VARCHAR,
 --   shipped_rub DOUBLE, shipped_prev_rub DOUBLE, growth DOUBLE, employees DOUBLE, output_rub DOUBLE,
 --   productivity_rub DOUBLE, export_rub DOUBLE, export_share DOUBLE, loans_rub DOUBLE, subsidies_rub DOUBLE,

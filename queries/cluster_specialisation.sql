@@ -3,11 +3,16 @@
 --   (industry 'cluster') and of every industry with data (industry 'total'), in the chosen months and in
 --   the same months $years_back years earlier. Enterprises missing from the register are left out (their
 --   industry and municipality are unknown). Per enterprise from enterprise_production (aggregates.sql).
+--   enterprises, enterprises_then: the distinct enterprises with output in each period behind the row's figures.
 -- Params:
 --   $cluster_codes  VARCHAR[]  OKVED codes of the cluster: divisions NN, groups NN.N, classes NN.NN (prefixes)
 --   $date_from      DATE       first month of the period
 --   $date_to        DATE       last month of the period, inclusive
 --   $years_back     INTEGER    how many years earlier the comparison period lies
+-- Suppress: enterprises: employees, output_rub
+-- Suppress: enterprises_then: employees_then, output_then_rub
+-- Suppress within: oktmo
+-- Suppress within: industry
 -- Returns: oktmo VARCHAR, municipality VARCHAR, industry VARCHAR, employees DOUBLE, output_rub DOUBLE,
 --   enterprises BIGINT, employees_then DOUBLE, output_then_rub DOUBLE, enterprises_then BIGINT
 WITH codes AS (

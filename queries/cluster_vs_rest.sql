@@ -7,14 +7,20 @@
 --   too, its facts NULL).
 --   Read from shipment_cells and production_cells (month × municipality × OKVED code, aggregates.sql) in one
 --   pass, windows by month arithmetic; division codes match on the cells' division, group or class codes on
---   their OKVED code (the code of every enterprise of the cell).
+--   their OKVED code (the code of every enterprise of the cell). The distinct enterprises (INN) of each window and
+--   side: shippers (shipments), producers (production), from enterprise_years, each counted once per window
+--   (first_report_in_months); supported (support decided in the window).
 -- Params:
 --   $cluster_codes  VARCHAR[]  OKVED codes of the cluster: divisions NN, groups NN.N, classes NN.NN (prefixes)
 --   $munis          VARCHAR[]  OKTMO codes; empty list = the whole krai
 --   $date_from      DATE       first month of the period
 --   $date_to        DATE       last month of the period, inclusive
+-- Suppress: shippers: shipped_rub
+-- Suppress: producers: output_rub, employees
+-- Suppress: supported: support_rub
+-- Suppress within: years_back
 -- Returns: years_back INTEGER, window_from DATE, window_to DATE, in_cluster BOOLEAN, shipped_rub DOUBLE,
---   output_rub DOUBLE, employees DOUBLE, support_rub DOUBLE
+--   output_rub DOUBLE, employees DOUBLE, support_rub DOUBLE, shippers BIGINT, producers BIGINT, supported BIGINT
 WITH b AS (     -- months counted from year 0; a month m lies in window k when 12k <= d1 - m <= 12k + len - 1
                 -- (only months m <= d1 can: DuckDB's // truncates toward zero, so -5 // 12 is 0, not -1)
     SELECT year($date_to::DATE) * 12 + month($date_to::DATE) AS d1,
@@ -67,9 +73,9 @@ support AS (
     SELECT (b.d1 - x.m) // 12 - s.j AS years_back,
            coalesce(list_contains($cluster_codes::VARCHAR[], x.division), false)
              OR coalesce(x.okved IN (SELECT okved FROM by_class), false) AS in_cluster,
-           sum(x.amount_rub) AS support_rub
+           sum(x.amount_rub) AS support_rub, count(DISTINCT x.inn) AS supported
     FROM (
-        SELECT e.okved, x.division, x.amount_rub, year(x.decision_date) * 12 + month(x.decision_date) AS m
+        SELECT inn, e.okved, x.division, x.amount_rub, year(x.decision_date) * 12 + month(x.decision_date) AS m
         FROM support AS x
         LEFT JOIN enterprises AS e USING (inn)
         WHERE chosen_place(x.oktmo, $munis)
@@ -77,6 +83,29 @@ support AS (
     WHERE x.m <= b.d1           -- decided after the chosen months: in no window
       AND (b.d1 - x.m) // 12 - s.j >= 0
       AND 12 * ((b.d1 - x.m) // 12 - s.j) + b.len - 1 >= b.d1 - x.m
+    GROUP BY 1, 2
+),
+counted AS (    -- the enterprises of each window with facts: an INN's data year meets windows
+                -- ceil((a - first - 11) / 12) .. floor((b - first) / 12) (block_meets_months), and is counted on the
+                -- first of its data years with a month in the window (first_report_in_months)
+    SELECT y.years_back,
+           coalesce(list_contains($cluster_codes::VARCHAR[], y.division), false)
+             OR coalesce(e.okved IN (SELECT okved FROM by_class), false) AS in_cluster,
+           count(*) FILTER (WHERE first_report_in_months(y.first, y.shipment_months, y.shipments_before,
+                                                         $date_from, $date_to, y.years_back)) AS shippers,
+           count(*) FILTER (WHERE first_report_in_months(y.first, y.production_months, y.production_before,
+                                                         $date_from, $date_to, y.years_back)) AS producers
+    FROM (
+        SELECT y.inn, y.division, y.first, y.shipment_months, y.shipments_before, y.production_months,
+               y.production_before,
+               unnest(range(greatest(ceil((w.a - y.first - 11) / 12), 0)::BIGINT,
+                            floor((w.b - y.first) / 12)::BIGINT + 1)) AS years_back
+        FROM enterprise_years AS y,
+             (SELECT month_index($date_from::DATE) AS a, month_index($date_to::DATE) AS b) AS w
+        WHERE y.first <= w.b AND chosen_place(y.oktmo, $munis)
+    ) AS y
+    LEFT JOIN enterprises AS e USING (inn)
+    WHERE y.years_back IN (SELECT years_back FROM grouped)
     GROUP BY 1, 2
 ),
 sides AS (      -- the windows that have facts, each side with facts or with support
@@ -90,9 +119,12 @@ SELECT w.years_back::INTEGER AS years_back,
        w.in_cluster,
        g.shipped_rub::DOUBLE AS shipped_rub, g.output_rub::DOUBLE AS output_rub,
        (g.employee_months / NULLIF(mo.months, 0))::DOUBLE AS employees,
-       coalesce(s.support_rub, 0)::DOUBLE AS support_rub
+       coalesce(s.support_rub, 0)::DOUBLE AS support_rub,
+       coalesce(c.shippers, 0) AS shippers, coalesce(c.producers, 0) AS producers,
+       coalesce(s.supported, 0) AS supported
 FROM sides AS w
 LEFT JOIN grouped AS g USING (years_back, in_cluster)
 LEFT JOIN months AS mo USING (years_back)
 LEFT JOIN support AS s USING (years_back, in_cluster)
+LEFT JOIN counted AS c USING (years_back, in_cluster)
 ORDER BY w.years_back DESC, w.in_cluster DESC

@@ -7,6 +7,7 @@
 --   $divisions  VARCHAR[]  OKVED divisions (two digits) of the borrowers; empty list = all
 --   $date_from  DATE       first month of the period (first day of month)
 --   $date_to    DATE       last month of the period, inclusive (first day of month)
+-- Level: enterprises
 -- Returns: loan_id VARCHAR, inn VARCHAR, name VARCHAR, municipality VARCHAR, fund VARCHAR, programme VARCHAR,
 --   amount_rub DOUBLE, rate_pct DOUBLE, term_years DOUBLE, decision_date DATE, status VARCHAR,
 --   shipped_before_rub DOUBLE, shipped_latest_rub DOUBLE, shipped_change DOUBLE, months_after BIGINT,

@@ -1,17 +1,20 @@
 -- Answers: ФРП loans decided in the chosen months (borrower's municipality and sector filtered), in total, per
 --   fund, programme, status, year and fund, and municipality (column `dimension`): number, amount and the
 --   amount-weighted average rate and term. The portfolio leaves out refused applications (is_refused); the
---   columns *_all count every decision, refusals included (for the breakdown by status).
+--   columns *_all count every decision, refusals included (for the breakdown by status). borrowers: the distinct
+--   enterprises (INN) with a loan of the portfolio in the row, borrowers_all with any decision.
 -- Params:
 --   $munis      VARCHAR[]  OKTMO codes of the borrowers; empty list = the whole krai
 --   $divisions  VARCHAR[]  OKVED divisions (two digits) of the borrowers; empty list = all
 --   $date_from  DATE       first month of the period (first day of month)
 --   $date_to    DATE       last month of the period, inclusive (first day of month)
+-- Suppress: borrowers: loans, amount_rub, rate_avg_pct, term_avg_years
+-- Suppress: borrowers_all: loans_all, amount_all_rub
 -- Returns: dimension VARCHAR, fund VARCHAR, programme VARCHAR, status VARCHAR, year INTEGER, oktmo VARCHAR,
 --   municipality VARCHAR, lat DOUBLE, lon DOUBLE, loans BIGINT, amount_rub DOUBLE, rate_avg_pct DOUBLE,
---   term_avg_years DOUBLE, loans_all BIGINT, amount_all_rub DOUBLE
+--   term_avg_years DOUBLE, loans_all BIGINT, amount_all_rub DOUBLE, borrowers BIGINT, borrowers_all BIGINT
 WITH chosen AS (
-    SELECT fund, programme, status, year(decision_date)::INTEGER AS year, oktmo, amount_rub, rate_pct, term_years,
+    SELECT inn, fund, programme, status, year(decision_date)::INTEGER AS year, oktmo, amount_rub, rate_pct, term_years,
            is_refused(status) AS refused
     FROM loans
     WHERE in_months(decision_date, $date_from, $date_to)
@@ -33,12 +36,15 @@ agg AS (
            sum(amount_rub * term_years) FILTER (WHERE NOT refused)
                / NULLIF(sum(amount_rub) FILTER (WHERE NOT refused), 0) AS term_avg_years,
            count(*) AS loans_all,
-           sum(amount_rub) AS amount_all_rub
+           sum(amount_rub) AS amount_all_rub,
+           count(DISTINCT inn) FILTER (WHERE NOT refused) AS borrowers,
+           count(DISTINCT inn) AS borrowers_all
     FROM chosen
     GROUP BY GROUPING SETS ((), (fund), (programme), (status), (year, fund), (oktmo))
 )
 SELECT a.dimension, a.fund, a.programme, a.status, a.year, a.oktmo, m.name AS municipality, m.lat, m.lon,
-       a.loans, a.amount_rub, a.rate_avg_pct, a.term_avg_years, a.loans_all, a.amount_all_rub
+       a.loans, a.amount_rub, a.rate_avg_pct, a.term_avg_years, a.loans_all, a.amount_all_rub, a.borrowers,
+       a.borrowers_all
 FROM agg AS a
 LEFT JOIN municipalities AS m ON a.dimension = 'municipality' AND m.oktmo = a.oktmo
 ORDER BY CASE a.dimension WHEN 'total' THEN 0 WHEN 'fund' THEN 1 WHEN 'programme' THEN 2 WHEN 'status' THEN 3

@@ -7,6 +7,7 @@
 --   $divisions  VARCHAR[]  OKVED divisions (two digits); empty list = all
 --   $date_from  DATE       first month of the period (first day of month)
 --   $date_to    DATE       last month of the period, inclusive (first day of month)
+-- Level: enterprises
 -- Returns: inn VARCHAR, name VARCHAR, municipality VARCHAR, okved VARCHAR, output_rub DOUBLE,
 --   output_prev_rub DOUBLE, output_growth DOUBLE, employees_avg DOUBLE, employees_avg_prev DOUBLE,
 --   productivity_rub DOUBLE, productivity_prev_rub DOUBLE, productivity_growth DOUBLE

@@ -4,6 +4,7 @@
 --   $divisions  VARCHAR[]  OKVED divisions (two digits); empty list = all
 --   $date_from  DATE       first month of the period (first day of month)
 --   $date_to    DATE       last month of the period, inclusive (first day of month)
+-- Level: enterprises
 -- Returns: inn VARCHAR, name VARCHAR, municipality VARCHAR, okved VARCHAR, period DATE, output_rub DOUBLE,
 --   employees BIGINT
 SELECT p.inn, e.name, m.name AS municipality, e.okved, p.period, p.output_rub, p.employees

@@ -5,17 +5,23 @@
 --   divided by the number of months that have headcount; rubles per employee for the chosen months
 --   (the macros staffed_output, headcount_avg and output_per_employee, queries/model/measures.sql, over the
 --   months of production_cells: a cell's employees are NULL when none of its rows reports headcount).
---   Enterprises from enterprise_years (queries/model/aggregates.sql).
+--   Enterprises from enterprise_years (queries/model/aggregates.sql): enterprises are the distinct enterprises
+--   with production in the chosen months, enterprises_prev in the same months a year earlier.
 -- Params:
 --   $munis      VARCHAR[]  OKTMO codes; empty list = the whole krai
 --   $divisions  VARCHAR[]  OKVED divisions (two digits); empty list = all
 --   $date_from  DATE       first month of the period (first day of month)
 --   $date_to    DATE       last month of the period, inclusive (first day of month)
+-- Suppress: enterprises: output_rub, output_growth, output_staffed_rub, employees_avg, productivity_rub,
+--   productivity_growth
+-- Suppress: enterprises_prev: output_prev_rub, output_growth, output_staffed_prev_rub, employees_avg_prev,
+--   productivity_prev_rub, productivity_growth
 -- Returns: dimension VARCHAR, oktmo VARCHAR, division VARCHAR, name VARCHAR, lat DOUBLE, lon DOUBLE,
 --   output_rub DOUBLE, output_prev_rub DOUBLE, output_growth DOUBLE,
 --   output_staffed_rub DOUBLE, output_staffed_prev_rub DOUBLE,
 --   employees_avg DOUBLE, employees_avg_prev DOUBLE,
---   productivity_rub DOUBLE, productivity_prev_rub DOUBLE, productivity_growth DOUBLE, enterprises BIGINT
+--   productivity_rub DOUBLE, productivity_prev_rub DOUBLE, productivity_growth DOUBLE, enterprises BIGINT,
+--   enterprises_prev BIGINT
 WITH cells AS (
     SELECT oktmo, division, period, output_rub, staffed_output_rub, employees,
            in_months(period, $date_from, $date_to) AS cur,
@@ -53,9 +59,11 @@ reporting AS (  -- enterprises with output in the chosen months, each counted on
                 ELSE 'total' END AS dimension,
            oktmo, division,
            count(*) FILTER (WHERE first_report_in_months(first, production_months, production_before,
-                                                         $date_from, $date_to, 0)) AS enterprises
+                                                         $date_from, $date_to, 0)) AS enterprises,
+           count(*) FILTER (WHERE first_report_in_months(first, production_months, production_before,
+                                                         $date_from, $date_to, 1)) AS enterprises_prev
     FROM enterprise_years
-    WHERE block_meets_months(first, $date_from, $date_to, 0)
+    WHERE (block_meets_months(first, $date_from, $date_to, 0) OR block_meets_months(first, $date_from, $date_to, 1))
       AND chosen_place(oktmo, $munis)
       AND chosen_division(division, $divisions)
     GROUP BY GROUPING SETS ((), (oktmo), (division))
@@ -63,7 +71,7 @@ reporting AS (  -- enterprises with output in the chosen months, each counted on
 agg AS (        -- every group with enterprises reporting holds the groups with output in the chosen months
     SELECT r.dimension, r.oktmo, r.division, f.output_rub, f.output_prev_rub, f.output_staffed_rub,
            f.output_staffed_prev_rub, f.employees_avg, f.employees_avg_prev, f.productivity_rub,
-           f.productivity_prev_rub, r.enterprises
+           f.productivity_prev_rub, r.enterprises, r.enterprises_prev
     FROM reporting AS r
     LEFT JOIN figures AS f ON f.dimension = r.dimension AND f.oktmo IS NOT DISTINCT FROM r.oktmo
                           AND f.division IS NOT DISTINCT FROM r.division
@@ -80,7 +88,7 @@ SELECT a.dimension,
        a.employees_avg::DOUBLE AS employees_avg, a.employees_avg_prev::DOUBLE AS employees_avg_prev,
        a.productivity_rub, a.productivity_prev_rub,
        a.productivity_rub / NULLIF(a.productivity_prev_rub, 0) - 1 AS productivity_growth,
-       a.enterprises
+       a.enterprises, a.enterprises_prev
 FROM agg AS a
 LEFT JOIN municipalities AS m ON a.dimension = 'municipality' AND m.oktmo = a.oktmo
 LEFT JOIN okved_divisions AS d ON a.dimension = 'division' AND d.division = a.division

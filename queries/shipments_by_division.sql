@@ -1,10 +1,12 @@
 -- Answers: shipments and export share per OKVED division for the filters. Sums from shipment_cells, enterprises
 --   from enterprise_years (queries/model/aggregates.sql).
+--   enterprises: the distinct enterprises with shipments in the chosen months.
 -- Params:
 --   $munis      VARCHAR[]  OKTMO codes; empty list = the whole krai
 --   $divisions  VARCHAR[]  OKVED divisions; empty list = all
 --   $date_from  DATE       first month of the period
 --   $date_to    DATE       last month of the period, inclusive
+-- Suppress: enterprises: shipped_rub, export_rub, export_share
 -- Returns: division VARCHAR, division_name VARCHAR, shipped_rub DOUBLE, export_rub DOUBLE, export_share DOUBLE,
 --   enterprises BIGINT
 WITH parts AS (

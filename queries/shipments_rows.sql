@@ -4,6 +4,7 @@
 --   $divisions  VARCHAR[]  OKVED divisions; empty list = all
 --   $date_from  DATE       first month of the period
 --   $date_to    DATE       last month of the period, inclusive
+-- Level: enterprises
 -- Returns: inn VARCHAR, name VARCHAR, municipality VARCHAR, okved VARCHAR, period DATE, shipped_rub DOUBLE,
 --   export_rub DOUBLE
 SELECT s.inn, e.name, m.name AS municipality, e.okved, s.period, s.shipped_rub, s.export_rub

@@ -7,6 +7,7 @@
 --   $date_from  DATE       first month of the period
 --   $date_to    DATE       last month of the period, inclusive
 --   $limit      INTEGER    how many enterprises
+-- Level: enterprises
 -- Returns: inn VARCHAR, name VARCHAR, municipality VARCHAR, okved VARCHAR, shipped_rub DOUBLE, export_rub DOUBLE,
 --   export_share DOUBLE, shipped_prev_rub DOUBLE, growth DOUBLE
 WITH agg AS (

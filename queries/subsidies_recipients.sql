@@ -5,6 +5,7 @@
 --   $divisions  VARCHAR[]  OKVED divisions (two digits) of the recipients; empty list = all
 --   $date_from  DATE       first month of the period (first day of month)
 --   $date_to    DATE       last month of the period, inclusive (first day of month)
+-- Level: enterprises
 -- Returns: inn VARCHAR, name VARCHAR, municipality VARCHAR, okved VARCHAR, subsidies BIGINT, amount_rub DOUBLE,
 --   programmes VARCHAR, last_decision DATE
 WITH chosen AS (

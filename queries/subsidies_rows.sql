@@ -4,6 +4,7 @@
 --   $divisions  VARCHAR[]  OKVED divisions (two digits) of the recipients; empty list = all
 --   $date_from  DATE       first month of the period (first day of month)
 --   $date_to    DATE       last month of the period, inclusive (first day of month)
+-- Level: enterprises
 -- Returns: subsidy_id VARCHAR, inn VARCHAR, name VARCHAR, municipality VARCHAR, okved VARCHAR,
 --   programme VARCHAR, budget VARCHAR, amount_rub DOUBLE, decision_date DATE
 SELECT s.subsidy_id, s.inn, e.name, m.name AS municipality, e.okved, s.programme, s.budget, s.amount_rub,

@@ -1,11 +1,12 @@
 -- Answers: subsidies decided in the chosen months (recipient's municipality and sector filtered), in total, per
 --   programme (направление), budget level, municipality, and year and budget level (column `dimension`):
---   number, amount and recipients.
+--   number, amount and recipients (the distinct enterprises, INN).
 -- Params:
 --   $munis      VARCHAR[]  OKTMO codes of the recipients; empty list = the whole krai
 --   $divisions  VARCHAR[]  OKVED divisions (two digits) of the recipients; empty list = all
 --   $date_from  DATE       first month of the period (first day of month)
 --   $date_to    DATE       last month of the period, inclusive (first day of month)
+-- Suppress: recipients: subsidies, amount_rub
 -- Returns: dimension VARCHAR, programme VARCHAR, budget VARCHAR, year INTEGER, oktmo VARCHAR,
 --   municipality VARCHAR, lat DOUBLE, lon DOUBLE, subsidies BIGINT, amount_rub DOUBLE, recipients BIGINT
 WITH chosen AS (

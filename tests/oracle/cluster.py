@@ -155,6 +155,8 @@ def cluster_vs_rest(raw: Raw, p: dict) -> list[dict]:
                     "output_rub": rubles(total(r["output_rub_kop"] for r in o)),
                     "employees": ratio(total(r["employees"] for r in o), len(production_months)),
                     "support_rub": rubles(sum(r["amount_rub_kop"] for r in g)),
+                    "shippers": len({r["inn"] for r in s}), "producers": len({r["inn"] for r in o}),
+                    "supported": len({r["inn"] for r in g}),
                 })
         k += 1
     return out

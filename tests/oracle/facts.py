@@ -44,6 +44,15 @@ def overview_kpis(raw: Raw, p: dict) -> list[dict]:
         "loans_prev_count": sum(1 for r in loans if prev(r["month"])),
         "subsidies_rub": rubles(money(subs, "amount_rub_kop", cur) or 0),
         "subsidies_prev_rub": rubles(money(subs, "amount_rub_kop", prev) or 0),
+        # the distinct enterprises behind each figure (small-cell suppression)
+        "shippers": len({r["inn"] for r in ship if cur(r["month"])}),
+        "shippers_prev": len({r["inn"] for r in ship if prev(r["month"])}),
+        "producers": len({r["inn"] for r in prod if cur(r["month"])}),
+        "producers_prev": len({r["inn"] for r in prod if prev(r["month"])}),
+        "borrowers": len({r["inn"] for r in loans if cur(r["month"])}),
+        "borrowers_prev": len({r["inn"] for r in loans if prev(r["month"])}),
+        "recipients": len({r["inn"] for r in subs if cur(r["month"])}),
+        "recipients_prev": len({r["inn"] for r in subs if prev(r["month"])}),
     }]
 
 
@@ -64,6 +73,7 @@ def shipments_monthly(raw: Raw, p: dict) -> list[dict]:
             "export_rub": rubles(total(r["export_rub_kop"] for r in now) or 0),
             "shipped_prev_rub": rubles(total(r["shipped_rub_kop"] for r in before)),
             "enterprises": len({r["inn"] for r in now}),
+            "enterprises_prev": len({r["inn"] for r in before}),
         })
     return out
 
@@ -74,7 +84,8 @@ def _shipment_figures(rows, v: View) -> dict:
     shipped = total(r["shipped_rub_kop"] for r in now)
     export = total(r["export_rub_kop"] for r in now) or 0
     prev = total(r["shipped_rub_kop"] for r in before)
-    return {"shipped": shipped, "export": export, "prev": prev, "inns": {r["inn"] for r in now}}
+    return {"shipped": shipped, "export": export, "prev": prev, "inns": {r["inn"] for r in now},
+            "inns_prev": {r["inn"] for r in before}}
 
 
 def shipments_by_municipality(raw: Raw, p: dict) -> list[dict]:
@@ -90,7 +101,7 @@ def shipments_by_municipality(raw: Raw, p: dict) -> list[dict]:
         out.append({"oktmo": oktmo, "municipality": raw.muni_name(oktmo), "lat": raw.muni_field(oktmo, "lat"),
                     "lon": raw.muni_field(oktmo, "lon"), "shipped_rub": rubles(f["shipped"]),
                     "export_rub": rubles(f["export"]), "shipped_prev_rub": rubles(f["prev"]),
-                    "enterprises": len(f["inns"])})
+                    "enterprises": len(f["inns"]), "enterprises_prev": len(f["inns_prev"])})
     return out
 
 
@@ -165,6 +176,7 @@ def _production_row(rows, v: View) -> dict:
         "productivity_rub": now["productivity"], "productivity_prev_rub": then["productivity"],
         "productivity_growth": change(now["productivity"], then["productivity"]),
         "enterprises": len(now["inns"]),
+        "enterprises_prev": len(then["inns"]),
     }
 
 
@@ -207,6 +219,7 @@ def production_monthly(raw: Raw, p: dict) -> list[dict]:
             "employees": total(r["employees"] for r in now),
             "employees_prev": total(r["employees"] for r in before),
             "enterprises": len({r["inn"] for r in now}),
+            "enterprises_prev": len({r["inn"] for r in before}),
         })
     return out
 

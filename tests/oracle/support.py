@@ -26,7 +26,9 @@ def _portfolio_figures(rows) -> dict:
     return {"loans": len(approved), "amount_rub": rubles(amount),
             "rate_avg_pct": ratio(weighted_rate, rubles(amount)) if approved else None,
             "term_avg_years": ratio(weighted_term, rubles(amount)) if approved else None,
-            "loans_all": len(rows), "amount_all_rub": rubles(total(r["amount_rub_kop"] for r in rows))}
+            "loans_all": len(rows), "amount_all_rub": rubles(total(r["amount_rub_kop"] for r in rows)),
+            # the distinct enterprises behind the figures (small-cell suppression)
+            "borrowers": len({r["inn"] for r in approved}), "borrowers_all": len({r["inn"] for r in rows})}
 
 
 def _by_dimension(raw: Raw, chosen: list[dict], dimensions: dict, blank: dict, figures) -> list[dict]:
@@ -69,7 +71,7 @@ def loans_monthly(raw: Raw, p: dict) -> list[dict]:
         if not is_refused(r["status"]):
             groups[(r["month"], r["fund"])].append(r)
     return [{"period": month_date(m), "fund": fund, "loans": len(rows),
-             "amount_rub": rubles(total(r["amount_rub_kop"] for r in rows))}
+             "amount_rub": rubles(total(r["amount_rub_kop"] for r in rows)), "borrowers": len({r["inn"] for r in rows})}
             for (m, fund), rows in groups.items()]
 
 
@@ -162,7 +164,10 @@ def support_intensity(raw: Raw, p: dict) -> list[dict]:
         subsidy = sum(r["amount_rub_kop"] for r in subsidies if r["oktmo"] in oktmos)
         shipped = sum(r["shipped_rub_kop"] for r in shipments if r["oktmo"] in oktmos)
         return {"loans_rub": rubles(loan), "subsidies_rub": rubles(subsidy), "support_rub": rubles(loan + subsidy),
-                "shipped_rub": rubles(shipped), "intensity": ratio(loan + subsidy, shipped / 1_000_000)}
+                "shipped_rub": rubles(shipped), "intensity": ratio(loan + subsidy, shipped / 1_000_000),
+                "borrowers": len({r["inn"] for r in loans if r["oktmo"] in oktmos}),
+                "recipients": len({r["inn"] for r in subsidies if r["oktmo"] in oktmos}),
+                "shippers": len({r["inn"] for r in shipments if r["oktmo"] in oktmos})}
 
     present = {r["oktmo"] for r in loans + subsidies + shipments}
     out = [{"dimension": "total", "oktmo": None, "municipality": None, "lat": None, "lon": None, **figures(present)}]
