@@ -141,7 +141,11 @@ def cmd_check(args) -> int:
 
 def cmd_sql(args) -> int:
     from kuban.model.db import DataSource
-    statements = duckdb.extract_statements(args.query)
+    try:
+        statements = duckdb.extract_statements(args.query)
+    except duckdb.Error as exc:
+        print(T.CLI_QUERY_ERROR.format(error=short_error(exc)), file=sys.stderr)
+        return EXIT_UNUSABLE
     if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
         print(T.CLI_ONE_SELECT, file=sys.stderr)
         return EXIT_UNUSABLE
@@ -150,27 +154,66 @@ def cmd_sql(args) -> int:
         print(T.CLI_NO_FOLDER.format(folder=folder), file=sys.stderr)
         return EXIT_UNUSABLE
     db = DataSource(folder).get()         # the data version the store holds, else built (as the dashboard does)
-    scoped = db
-    if args.as_user is not None:
-        scoped = db.for_scope(_scope_of(Path(folder), db, args.as_user))
-        # The user's rows are those of the tables as named; the version's catalog and the variable behind the
-        # restriction are not for a query to name.
-        catalog = db.con.execute("SELECT current_database()").fetchone()[0]
-        text = args.query.lower()
-        if scoped is not db and (catalog.lower() in text or "getvariable" in text or "kuban_permitted" in text):
-            print(T.CLI_AS_BYPASS, file=sys.stderr)
-            return EXIT_UNUSABLE
-    with scoped.reading() as cur:
-        # Only the loaded tables: no reading or writing of other files from a query.
-        cur.execute("SET enable_external_access = false")
-        cur.execute("SET lock_configuration = true")
-        try:
-            frame = cur.execute(args.query).df()
-        except duckdb.Error as exc:
-            print(T.CLI_QUERY_ERROR.format(error=short_error(exc)), file=sys.stderr)
-            return EXIT_UNUSABLE
+    try:
+        scoped = db
+        if args.as_user is not None:
+            scoped = db.for_scope(_scope_of(Path(folder), db, args.as_user))
+            if scoped is not db and (problem := _reaches_past_scope(db, args.query)):
+                print(T.CLI_AS_BYPASS.format(what=problem), file=sys.stderr)
+                return EXIT_UNUSABLE
+        with scoped.reading() as cur:
+            # Only the loaded tables: no reading or writing of other files from a query.
+            cur.execute("SET enable_external_access = false")
+            cur.execute("SET lock_configuration = true")
+            try:
+                frame = cur.execute(args.query).df()
+            except duckdb.Error as exc:
+                print(T.CLI_QUERY_ERROR.format(error=short_error(exc)), file=sys.stderr)
+                return EXIT_UNUSABLE
+    finally:
+        db.close()
     frame.to_csv(sys.stdout, index=False)
     return EXIT_OK
+
+
+# What a query run `--as` a restricted user may not name: the restriction is the tables as named (TEMP views of
+# kuban.model.db), so a query must name tables plainly, and not reach the version's own catalog by a qualified
+# name, by a table function that takes a name as text, or through the variable holding the permitted codes.
+_FORBIDDEN_FUNCTIONS = {"getvariable", "current_database", "current_catalog", "current_schema", "query",
+                        "query_table", "duckdb_tables", "duckdb_views", "duckdb_databases"}
+
+
+def _reaches_past_scope(db, sql: str) -> str | None:
+    """Why `sql` could read rows outside a restricted scope (a short text), or None."""
+    import json as _json
+    with db.reading() as cur:
+        tree = _json.loads(cur.execute("SELECT json_serialize_sql($q)", {"q": sql}).fetchone()[0])
+        macros = {r[0] for r in cur.execute(
+            "SELECT function_name FROM duckdb_functions() WHERE NOT internal AND function_type = 'table_macro'"
+        ).fetchall()}
+    if tree.get("error"):
+        return tree.get("error_message") or "SQL"
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        kind = node.get("type")
+        if kind == "BASE_TABLE" and (node.get("schema_name") or node.get("catalog_name")):
+            return ".".join(node.get("qualified_name", {}).get("path", [])) or node.get("table_name", "")
+        if kind == "TABLE_FUNCTION":
+            name = (node.get("function") or {}).get("function_name", "")
+            if name not in macros:
+                return name
+        if node.get("class") == "FUNCTION":
+            name = str(node.get("function_name", "")).lower()
+            if name in _FORBIDDEN_FUNCTIONS or node.get("schema") or node.get("catalog"):
+                return name
+        stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+    return None
 
 
 def _scope_of(folder: Path, db, user: str):
