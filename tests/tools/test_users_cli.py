@@ -299,7 +299,7 @@ def test_sql_as_a_municipal_user_sees_only_their_municipality(capsys, monkeypatc
     code, rows, err = sql(capsys, monkeypatch, sql_folder,
                           "SELECT DISTINCT oktmo FROM enterprises UNION SELECT DISTINCT oktmo FROM shipments")
     assert code == 0 and len(rows) == 4                   # without --as: every municipality, and the unregistered
-    for q in ("SELECT DISTINCT oktmo FROM enterprises", "SELECT DISTINCT oktmo FROM main.shipments",
+    for q in ("SELECT DISTINCT oktmo FROM enterprises", "SELECT DISTINCT oktmo FROM shipments",
               "SELECT DISTINCT oktmo FROM production", "SELECT DISTINCT oktmo FROM municipalities"):
         code, rows, err = sql(capsys, monkeypatch, sql_folder, q, "--as", "ivan")
         assert code == 0, err
