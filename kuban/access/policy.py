@@ -153,9 +153,17 @@ def parse(text: str, municipalities: pd.DataFrame) -> Policy:
         if not isinstance(entries, dict):
             policy.problems.append(T.ACCESS_NOT_TABLE.format(where=kind))
             continue
+        seen: set[str] = set()
         for name, entry in entries.items():
             key = str(name).strip().lower()
             where = f"[{kind}.{shown(name, 60)}]"
+            if key in seen:     # «IVANOVA» and «ivanova» are one user: which entry counts must not be a guess
+                policy.problems.append(T.ACCESS_DUPLICATE.format(where=where))
+                (policy.users if kind == "users" else policy.groups).pop(key, None)
+                if kind == "users":
+                    policy.void.add(key)
+                continue
+            seen.add(key)
             grant = _grant(where, entry, matcher, policy.problems)
             if grant is None:
                 if kind == "users":

@@ -407,3 +407,11 @@ def test_scope_roles_and_details():
     e = everything()
     assert (e.user, e.role, e.munis, e.detail, e.source) == ("", ADMIN, None, FULL, "open")
     assert e.is_admin and e.sees_load_report and e.key == "*|full"
+
+
+def test_two_entries_for_one_name_in_different_case_give_nothing():
+    p = parse('[users.IVANOVA]\nrole = "admin"\n\n[users.ivanova]\nrole = "krai"\n\n'
+              '[users.petrov]\nrole = "krai"\n\n[groups.staff]\nrole = "admin"\nmembers = ["ivanova"]\n')
+    assert scope(p, "ivanova") is None                  # neither entry, and not the group either
+    assert scope(p, "petrov").role == KRAI
+    assert any("[users.ivanova]" in problem for problem in p.problems)
