@@ -35,6 +35,14 @@ municipalities = ["Кореновскiй"]
 OTHERS = ("2310000029", "2310000036")
 
 
+@pytest.fixture(autouse=True)
+def fresh_throttle():
+    """Failed attempts are counted per server process (st.cache_resource): each test starts with none."""
+    from kuban.app import signin
+    signin._throttle.clear()
+    yield
+
+
 @pytest.fixture
 def folder(tmp_path):
     data = tmp_path / "data"
