@@ -37,8 +37,9 @@ agg AS (
                / NULLIF(sum(amount_rub) FILTER (WHERE NOT refused), 0) AS term_avg_years,
            count(*) AS loans_all,
            sum(amount_rub) AS amount_all_rub,
-           count(DISTINCT inn) FILTER (WHERE NOT refused) AS borrowers,
-           count(DISTINCT inn) AS borrowers_all
+           -- distinct INNs: a list (two count(DISTINCT ...) plan ~20 ms slower)
+           coalesce(len(list_distinct(list(CASE WHEN NOT refused THEN inn END))), 0) AS borrowers,
+           coalesce(len(list_distinct(list(inn))), 0) AS borrowers_all
     FROM chosen
     GROUP BY GROUPING SETS ((), (fund), (programme), (status), (year, fund), (oktmo))
 )

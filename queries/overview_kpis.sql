@@ -67,8 +67,11 @@ loan AS (
         sum(amount_rub) FILTER (WHERE in_year_before(decision_date, $date_from, $date_to)) AS loans_prev_rub,
         count(*) FILTER (WHERE in_months(decision_date, $date_from, $date_to)) AS loans_count,
         count(*) FILTER (WHERE in_year_before(decision_date, $date_from, $date_to)) AS loans_prev_count,
-        count(DISTINCT inn) FILTER (WHERE in_months(decision_date, $date_from, $date_to)) AS borrowers,
-        count(DISTINCT inn) FILTER (WHERE in_year_before(decision_date, $date_from, $date_to)) AS borrowers_prev
+        -- distinct INNs: a list (count(DISTINCT ...) FILTER plans several milliseconds slower)
+        coalesce(len(list_distinct(list(CASE WHEN in_months(decision_date, $date_from, $date_to)
+                                             THEN inn END))), 0) AS borrowers,
+        coalesce(len(list_distinct(list(CASE WHEN in_year_before(decision_date, $date_from, $date_to)
+                                             THEN inn END))), 0) AS borrowers_prev
     FROM loans
     WHERE NOT is_refused(status)
       AND chosen_place(oktmo, $munis)
@@ -78,8 +81,10 @@ subsidy AS (
     SELECT
         sum(amount_rub) FILTER (WHERE in_months(decision_date, $date_from, $date_to)) AS subsidies_rub,
         sum(amount_rub) FILTER (WHERE in_year_before(decision_date, $date_from, $date_to)) AS subsidies_prev_rub,
-        count(DISTINCT inn) FILTER (WHERE in_months(decision_date, $date_from, $date_to)) AS recipients,
-        count(DISTINCT inn) FILTER (WHERE in_year_before(decision_date, $date_from, $date_to)) AS recipients_prev
+        coalesce(len(list_distinct(list(CASE WHEN in_months(decision_date, $date_from, $date_to)
+                                             THEN inn END))), 0) AS recipients,
+        coalesce(len(list_distinct(list(CASE WHEN in_year_before(decision_date, $date_from, $date_to)
+                                             THEN inn END))), 0) AS recipients_prev
     FROM subsidies
     WHERE chosen_place(oktmo, $munis)
       AND chosen_division(division, $divisions)

@@ -45,7 +45,8 @@ agg AS (
     SELECT CASE WHEN GROUPING(oktmo) = 0 THEN 'municipality' ELSE 'total' END AS dimension, oktmo,
            coalesce(sum(loans_rub), 0) AS loans_rub, coalesce(sum(subsidies_rub), 0) AS subsidies_rub,
            coalesce(sum(shipped_rub), 0) AS shipped_rub,
-           count(DISTINCT borrower) AS borrowers, count(DISTINCT recipient) AS recipients,
+           coalesce(len(list_distinct(list(borrower))), 0) AS borrowers,       -- distinct INNs (plans faster
+           coalesce(len(list_distinct(list(recipient))), 0) AS recipients,     -- than count(DISTINCT ...))
            count(*) FILTER (WHERE shipper) AS shippers
     FROM parts
     GROUP BY GROUPING SETS ((), (oktmo))

@@ -44,6 +44,10 @@ What the rule does not cover: totals shown by another statement for other filter
 with the krai less one municipality), and linked breakdowns inside one group (year × budget rows against the
 budget rows of subsidies_summary and loans_portfolio, loans per month and fund against the fund totals). A full
 protection of those needs a suppression solver over every table published from the same data.
+Headcount figures (employees, employees_avg, output_staffed_rub, productivity) come from the enterprises that
+report headcount, which may be fewer than those with production that the counts hold; they are hidden with the
+count of enterprises with production. An exact count needs what the aggregates do not keep (a mask of the months
+with headcount in enterprise_years, rows with headcount in production_cells): queries/model/aggregates.sql.
 
 Counts of enterprises are shown, never hidden: cluster_code_options and division_list (the enterprises of the
 register per OKVED code) and the `enterprises` columns here. A statistical office publishes the number of units
