@@ -2,7 +2,7 @@
 
 Streamlit's own `st.login()` / `st.user` / `st.logout()` read the `[auth]` section of the secrets. The tests use
 `oidc-provider-mock` (requirements-dev.txt) as the provider, in this process on a free port of 127.0.0.1, so
-nothing leaves the machine. How the pieces fit (tests/browser/test_oidc_mechanics.py does exactly this)::
+nothing leaves the machine. How the pieces fit (tests/browser/test_oidc.py does this with the dashboard)::
 
     with oidc_provider() as provider:                          # http://127.0.0.1:PORT, any client_id/secret
         port = free_port()
