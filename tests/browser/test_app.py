@@ -83,7 +83,7 @@ def expect_filter_in_url(page: Page, names: list[str]) -> None:
 def test_overview_renders_figures_and_charts(page: Page):
     open_app(page)
     expect(page.get_by_role("heading", name=T.OVERVIEW_TITLE)).to_be_visible()
-    expect(page.get_by_test_id("stCaptionContainer").first).to_have_text("Весь край · январь 2025 — декабрь 2025")
+    expect(page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first).to_have_text("Весь край · январь 2025 — декабрь 2025")
     expect_period(page, "январь 2025", "декабрь 2025")
 
     expect_metric(page, SHIPPED, KRAI_SHIPPED)
@@ -140,7 +140,7 @@ def test_choose_municipality_changes_figures_and_url(page: Page):
     expect_chosen(page, [KOREN])
     expect_metric(page, SHIPPED, KOREN_SHIPPED)
     expect_delta(page, SHIPPED, KOREN_SHIPPED_DELTA)
-    expect(page.get_by_test_id("stCaptionContainer").first).to_have_text(f"{KOREN} · январь 2025 — декабрь 2025")
+    expect(page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first).to_have_text(f"{KOREN} · январь 2025 — декабрь 2025")
     expect_filter_in_url(page, [KOREN])
     by_muni = plotly_chart(page, T.CHART_TOP_MUNIS)
     expect(bars(by_muni)).to_have_count(1)
@@ -245,7 +245,7 @@ def test_url_with_filters_applies_them(page: Page):
     expect_period(page, "декабрь 2025", "декабрь 2025")
     expect_metric(page, SHIPPED, f"150,0{NB}млн{NB}₽")
     expect_delta(page, SHIPPED, f"+25,0{NB}%")
-    expect(page.get_by_test_id("stCaptionContainer").first).to_have_text(f"{KOREN} · декабрь 2025")
+    expect(page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first).to_have_text(f"{KOREN} · декабрь 2025")
     expect(bars(plotly_chart(page, T.CHART_SHIPMENTS_MONTHLY))).to_have_count(1)
 
     # A sub-page opened directly (its path read from the sidebar link, e.g. /shipments).
@@ -270,8 +270,10 @@ BAD_CSV = ("inn,period,shipped_rub,export_rub\n"
 
 
 def _tables(page: Page):
+    # Files, problems, and the audit log: with no sign-in configured the dashboard is open on this computer
+    # only, and whoever sits at it is its administrator.
     frames = page.get_by_test_id("stDataFrame")
-    expect(frames).to_have_count(2)
+    expect(frames).to_have_count(3)
     return dataframe_rows(frames.nth(0)), dataframe_rows(frames.nth(1))
 
 
@@ -332,7 +334,7 @@ def test_no_request_leaves_the_machine(page: Page):
     go_to(page, T.PAGE_SHIPMENTS)
     expect(bars(plotly_chart(page, T.CHART_BY_DIVISION))).to_have_count(4)   # divisions 28, 24, 10 and none (U)
     go_to(page, T.PAGE_DATA)
-    expect(page.get_by_test_id("stDataFrame")).to_have_count(2)
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(3)     # files, problems, audit log
 
     assert any(urlsplit(u).scheme in ("ws", "wss") for u in urls), "no websocket recorded"
     outside = sorted({u for u in urls if urlsplit(u).scheme in ("http", "https", "ws", "wss")

@@ -143,7 +143,7 @@ def test_every_page_shows_hostile_names_as_text(page: Page, hostile):
         assert page.evaluate(OFF_SERVER) == [], nav
         assert page.evaluate(MADE_FROM_DATA) == [], nav
         if nav != T.PAGE_DATA:       # the caption under the title names the chosen municipalities as written
-            caption = norm(page.get_by_test_id("stCaptionContainer").first.inner_text())
+            caption = norm(page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first.inner_text())
             assert caption.startswith(f"{textdata.IMAGE}, {textdata.LATEX} · "), caption
         if nav == T.PAGE_OVERVIEW:   # the map labels the municipalities literally (no MathJax for «$x$»)
             expect(plotly_chart(page, T.MAP_SHIPMENTS).locator("text").filter(has_text=textdata.LATEX)).to_have_count(1)
