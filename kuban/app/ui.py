@@ -436,11 +436,14 @@ def downloads(items: list[tuple[str, str, object]], f: Filters | None) -> None:
     """
     st.subheader(T.DOWNLOADS)
     label = fmt.file_label(f) if f else T.FILE_ALL
+    # The file is built when the browser fetches it, outside this script run: no session state there, so the
+    # user and the data folder are taken now.
+    who, folder = st.session_state.get(SCOPE_KEY), paths.data_dir()
     for title, stem, source in items:
         rows = None if callable(source) else source
 
         def build(form, rows=rows, source=source, stem=stem):
-            audit("download", what=stem, filter=label, detail=form)
+            signin.record(folder, who, "download", what=stem, filter=label, detail=form)
             frame = rows if rows is not None else source()
             return export.to_excel_csv(frame) if form == "excel" else export.to_plain_csv(frame)
 
