@@ -29,10 +29,20 @@ scope = signin.scope(data_dir, ui.version().result.tables["municipalities"])
 st.session_state[ui.SCOPE_KEY] = scope
 notice = ui.route([routes.Page(url, title, default=i == 0) for i, (_, url, title, _) in enumerate(PAGES)],
                   signed_in=scope is not None)
-if scope is None:               # the sign-in form, before any page is named (stops here)
-    signin.gate(data_dir)
-page = st.navigation([st.Page(file, title=title, icon=icon, url_path=url, default=i == 0)
-                      for i, (file, url, title, icon) in enumerate(PAGES)])
+
+
+def navigation(position: str = "sidebar"):
+    return st.navigation([st.Page(file, title=title, icon=icon, url_path=url, default=i == 0)
+                          for i, (file, url, title, icon) in enumerate(PAGES)], position=position)
+
+
+if scope is None:               # the sign-in form (stops here)
+    # A session that has just signed out still shows the page list of the last run: hide it, once.
+    # A visitor who never had one gets no navigation at all, so the form's submit reaches the same page.
+    had_pages = st.session_state.pop("_pages_shown", False)
+    signin.gate(data_dir, hide_pages=(lambda: navigation("hidden")) if had_pages else (lambda: None))
+page = navigation()
+st.session_state["_pages_shown"] = True
 
 db = ui.database()
 st.session_state["_filters"] = ui.sidebar_filters()

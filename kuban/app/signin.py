@@ -14,7 +14,9 @@ from __future__ import annotations
 import ipaddress
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import streamlit as st
 
@@ -28,6 +30,7 @@ from kuban.app import fmt
 IDLE_MINUTES_DEFAULT = 30
 FAILED_PAUSE_S = 1.0                  # every failed password costs the guesser this much more
 _LOGIN, _SEEN, _NOTICE, _LEAVING = "_auth_login", "_auth_seen", "_auth_notice", "_auth_leaving"
+_OIDC_LOGGED = "_auth_oidc_logged"
 
 
 def idle_seconds() -> float:
@@ -115,6 +118,7 @@ def sign_out(data_dir: Path, reason: str = "signout") -> None:
         _record(data_dir, name, reason)
     st.session_state.pop(_LOGIN, None)
     st.session_state.pop(_SEEN, None)
+    st.session_state.pop(_OIDC_LOGGED, None)
     if oidc_configured() and _oidc_signed_in():
         st.logout()
 
@@ -143,6 +147,10 @@ def scope(data_dir: Path, municipalities) -> Scope | None:
         return _policy(data_dir, municipalities).decide([st.session_state[_LOGIN]], source=LOCAL)
     if has_oidc and _oidc_signed_in():
         ids, groups = _identity_oidc()
+        # Once per browser session (a new tab or a reload with the provider's cookie is a new session).
+        if ids and st.session_state.get(_OIDC_LOGGED) != ids[0]:
+            _record(data_dir, ids[0], "signin", detail="oidc")
+            st.session_state[_OIDC_LOGGED] = ids[0]
         return _policy(data_dir, municipalities).decide(ids, groups, source=OIDC)
     return None
 
@@ -183,13 +191,21 @@ def _try_password(data_dir: Path, login: str, password: str) -> None:
     st.rerun()
 
 
-def gate(data_dir: Path) -> None:
-    """What a session without access sees: the sign-in (form and/or single sign-on), or why there is none."""
+def gate(data_dir: Path, hide_pages: Callable[[], object]) -> NoReturn:
+    """What a session without access sees: the sign-in (form and/or single sign-on), or why there is none.
+
+    `hide_pages` (st.navigation with the page list hidden) runs after the form is drawn and before the run
+    stops: without it the browser would keep the page list of a session that has just signed out.
+    """
+    def stop() -> NoReturn:
+        hide_pages()
+        st.stop()
+
     st.title(T.APP_TITLE)
     has_oidc, has_local = oidc_configured(), local_configured(data_dir)
     if not has_oidc and not has_local:
         st.error(T.SIGNIN_OPEN_REFUSED, icon=":material/lock:")
-        st.stop()
+        stop()
     name = signed_in_name()
     if name is not None:        # signed in, but the access file gives nothing
         st.warning(fmt.md_format(T.SIGNIN_NO_ACCESS, user=name), icon=":material/block:")
@@ -197,7 +213,7 @@ def gate(data_dir: Path) -> None:
             _record(data_dir, name, "access_denied")
             st.session_state["_auth_denied_logged"] = name
         st.button(T.SIGNOUT, key="signout-denied", on_click=_sign_out_clicked, args=(data_dir,))
-        st.stop()
+        stop()
     st.subheader(T.SIGNIN_TITLE)
     if (notice := st.session_state.pop(_NOTICE, None)):
         st.info(notice, icon=":material/schedule:")
@@ -212,7 +228,7 @@ def gate(data_dir: Path) -> None:
             submitted = st.form_submit_button(T.SIGNIN_BUTTON, type="primary" if not has_oidc else "secondary")
         if submitted:
             _try_password(data_dir, login, password)
-    st.stop()
+    stop()
 
 
 def sidebar(data_dir: Path, s: Scope) -> None:
@@ -234,6 +250,7 @@ def _sign_out_clicked(data_dir: Path) -> None:
         _record(data_dir, name, "signout")
     st.session_state.pop(_LOGIN, None)
     st.session_state.pop(_SEEN, None)
+    st.session_state.pop(_OIDC_LOGGED, None)
     st.session_state[_LEAVING] = True
 
 

@@ -9,6 +9,7 @@ Figures as in test_access.py: Кореновский «300,0 млн ₽», the w
 """
 from __future__ import annotations
 
+import json
 import shutil
 from urllib.parse import urlsplit
 
@@ -16,6 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kuban import texts as T
+from kuban.access import audit
 
 from . import conftest as cf
 from .conftest import FIXTURE, expect_metric, go_to, run_server, wait_for_app
@@ -157,3 +159,15 @@ def test_sign_out_then_a_user_the_access_file_does_not_name(tabs):
     expect(page.get_by_test_id("stMetric")).to_have_count(0)
     assert_none_of(shown(page).everything(), enterprise_marks("A", "B", "C", "D", "U"), "a user with no access")
     tab.assert_local()
+
+
+def test_audit_log_records_single_sign_on(server):
+    """After the tests above: each single sign-on is one «signin» entry (detail «oidc») under the e-mail, the
+    sign-out is recorded, and the stranger's visit is an «access_denied» entry."""
+    entries = [json.loads(line) for line in audit.path(server.data_dir).read_text(encoding="utf-8").splitlines()]
+    pairs = [(e["user"], e["action"], e.get("detail", "")) for e in entries]
+    assert pairs.count((EMAIL, "signin", "oidc")) == 1, pairs
+    assert pairs.count((GROUP_EMAIL, "signin", "oidc")) == 1, pairs
+    actions = [(u, a) for u, a, _ in pairs]
+    assert (EMAIL, "signout") in actions, pairs
+    assert ("stranger@example.org", "access_denied") in actions, pairs
