@@ -152,6 +152,74 @@ DOWNLOAD_PLAIN = "CSV (UTF-8, «,»)"
 DOWNLOAD_PLAIN_HELP = "UTF-8, разделитель «,», десятичная точка — для других программ"
 DOWNLOAD_ROWS = "{label}: {rows} {word}"
 ROW_WORDS = ("строка", "строки", "строк")
+DOWNLOAD_XLSX = "Excel (.xlsx)"
+DOWNLOAD_XLSX_HELP = ("Книга Excel: числа — числами, месяцы и даты — датами, коды (ИНН, ОКВЭД, ОКТМО) — текстом; "
+                      "на листе «Условия» — фильтр, дата данных и источник. Не больше 1 048 575 строк на лист: "
+                      "остальные — на следующих листах. Строится дольше CSV: миллион строк — около минуты")
+# The .xlsx download (kuban/app/export.py to_xlsx): sheet names (at most 31 characters, no []:*?/\),
+# the «Условия» sheet, and the Russian column headers of every download (column name -> header; a name
+# missing here keeps its English name). Money columns are rubles, shares are fractions shown as %.
+XLSX_SHEET_DATA = "Данные"
+XLSX_SHEET_MORE = "Данные {n}"
+XLSX_SHEET_ABOUT = "Условия"
+XLSX_ABOUT_TITLE = "Выгрузка из дашборда «Промышленность Кубани»"
+XLSX_ABOUT_WHAT = "Что"
+XLSX_ABOUT_FILTER = "Фильтр"
+XLSX_ABOUT_NO_FILTER = "без фильтра: все строки таблицы"
+XLSX_ABOUT_DATA_TO = "Данные по (последний месяц с данными)"
+XLSX_ABOUT_SOURCE = "Источник"
+XLSX_ABOUT_SOURCE_TEXT = "дашборд «Промышленность Кубани», таблицы папки данных: {tables}"
+XLSX_ABOUT_MADE = "Сформировано"
+XLSX_ABOUT_ROWS = "Строк"
+XLSX_ABOUT_SHEETS = "Листы с данными"
+XLSX_ABOUT_SPLIT = ("Строк больше, чем вмещает лист Excel ({limit}): данные продолжены на следующих листах "
+                    "(у каждого своя строка заголовков). Все строки одним файлом — в «CSV для Excel».")
+XLSX_ABOUT_DEMO = ("Демонстрационные данные: предприятия с пометкой «Демо» вымышлены, цифры синтетические "
+                   "(откалиброваны по опубликованным итогам отрасли).")
+XLSX_PREFIXES = {"c_": "Кластер: ", "r_": "Остальная промышленность: "}
+XLSX_COLUMNS = {
+    "inn": "ИНН", "name": "Наименование", "municipality": "Муниципальное образование", "oktmo": "ОКТМО",
+    "okved": "ОКВЭД", "division": "Раздел ОКВЭД", "division_name": "Раздел ОКВЭД: наименование",
+    "size": "Категория", "kind": "Вид", "center": "Административный центр", "lat": "Широта", "lon": "Долгота",
+    "code": "Код ОКВЭД", "industry": "Отрасль", "dimension": "Разрез",
+    "period": "Месяц", "year": "Год", "years_back": "Лет назад", "window_from": "Окно с", "window_to": "Окно по",
+    "shipped_rub": "Отгружено, руб.", "shipped_prev_rub": "Отгружено год назад, руб.",
+    "export_rub": "Экспорт, руб.", "export_share": "Доля экспорта", "growth": "Рост к году назад",
+    "output_rub": "Объём производства, руб.", "output_prev_rub": "Объём производства год назад, руб.",
+    "output_growth": "Рост производства к году назад", "output_staffed_rub": "Объём производства с данными о численности, руб.",
+    "output_staffed_prev_rub": "То же год назад, руб.", "output_then_rub": "Объём производства год назад, руб.",
+    "employees": "Численность, чел.", "employees_prev": "Численность год назад, чел.",
+    "employees_then": "Численность год назад, чел.", "employees_avg": "Среднемесячная численность, чел.",
+    "employees_avg_prev": "Среднемесячная численность год назад, чел.",
+    "productivity_rub": "Выработка на работника, руб.", "productivity_prev_rub": "Выработка год назад, руб.",
+    "productivity_growth": "Рост выработки к году назад",
+    "enterprises": "Предприятий", "enterprises_prev": "Предприятий год назад", "enterprises_then": "Предприятий год назад",
+    "shippers": "Предприятий с отгрузкой", "shippers_prev": "Предприятий с отгрузкой год назад",
+    "producers": "Предприятий с производством", "producers_prev": "Предприятий с производством год назад",
+    "loan_id": "Номер займа", "fund": "Фонд", "programme": "Программа", "programmes": "Программы",
+    "status": "Статус", "amount_rub": "Сумма, руб.", "amount_all_rub": "Сумма всех решений, руб.",
+    "rate_pct": "Ставка, %", "term_years": "Срок, лет", "rate_avg_pct": "Средняя ставка, %",
+    "term_avg_years": "Средний срок, лет", "decision_date": "Дата решения", "last_decision": "Последнее решение",
+    "shipped_before_rub": "Отгрузка за 12 месяцев до решения, руб.",
+    "shipped_latest_rub": "Отгрузка за последние 12 месяцев, руб.", "shipped_change": "Изменение отгрузки",
+    "months_after": "Месяцев данных после решения", "latest_from": "Последние 12 месяцев с",
+    "latest_to": "Последние 12 месяцев по", "loans": "Займов", "loans_all": "Решений о займах",
+    "loans_count": "Займов", "loans_prev_count": "Займов год назад", "loans_rub": "Займы ФРП, руб.",
+    "loans_prev_rub": "Займы ФРП год назад, руб.", "borrowers": "Заёмщиков", "borrowers_prev": "Заёмщиков год назад",
+    "borrowers_all": "Заёмщиков (все решения)",
+    "subsidy_id": "Номер субсидии", "budget": "Бюджет", "subsidies": "Субсидий", "subsidies_rub": "Субсидии, руб.",
+    "subsidies_prev_rub": "Субсидии год назад, руб.", "recipients": "Получателей", "recipients_prev": "Получателей год назад",
+    "support_rub": "Поддержка, руб.", "supported": "Получателей поддержки", "intensity": "Поддержка на 1 млн руб. отгрузки, руб.",
+    "lq_employment": "Коэффициент локализации по занятости", "lq_output": "Коэффициент локализации по производству",
+    "in_cluster": "В кластере", "share_shipped": "Доля кластера в отгрузке", "share_employees": "Доля кластера в занятости",
+    "share_support": "Доля кластера в поддержке", "share_output": "Доля кластера в производстве",
+    "anchor": "Якорное", "anchor_reason": "Якорное — почему",
+    "table": "Таблица", "file": "Файл", "rows": "Строк загружено", "refused": "Отклонено", "superseded": "Заменено",
+    "warnings": "Предупреждений", "period_min": "С месяца", "period_max": "По месяц", "reason": "Причина",
+    "line": "Строка", "column": "Столбец",
+    "time": "Время", "user": "Пользователь", "action": "Действие", "ip": "Адрес", "what": "Что", "filter": "Фильтр",
+    "detail": "Подробности",
+}
 
 MAP_HINT = "Щёлкните по кружку муниципального образования, чтобы выбрать его в фильтре; повторный щелчок снимает выбор."
 MAP_SHIPMENTS = "Карта: отгрузка по муниципальным образованиям"

@@ -10,7 +10,7 @@ options of selectboxes and multiselects show text as text already.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
@@ -428,8 +428,10 @@ def wide_columns(*labels: str) -> dict:
 
 # --- Downloads ----------------------------------------------------------------
 
-def downloads(items: list[tuple[str, str, object]], f: Filters | None) -> None:
-    """For each (label, file stem, frame or query thunk): the CSV for Excel and the plain CSV, filtered as shown.
+def downloads(items: list[tuple[str, str, object]], f: Filters | None, data_to: date | None = None) -> None:
+    """For each (label, file stem, frame or query thunk): the CSV for Excel, the plain CSV and the Excel
+    workbook (.xlsx, with a sheet «Условия»: what, the filter, `data_to` — by default the last month with
+    data — the source and when it was made), filtered as shown.
 
     A thunk (a function returning the frame) runs only when a button is clicked, so pages
     whose downloads hold every row (millions at scale) do not query them on every rerun.
@@ -437,17 +439,21 @@ def downloads(items: list[tuple[str, str, object]], f: Filters | None) -> None:
     st.subheader(T.DOWNLOADS)
     label = fmt.file_label(f) if f else T.FILE_ALL
     # The file is built when the browser fetches it, outside this script run: no session state there, so the
-    # user and the data folder are taken now.
+    # user, the data folder and what the workbook's «Условия» say are taken now.
     who, folder = st.session_state.get(SCOPE_KEY), paths.data_dir()
+    about = _xlsx_about(f, data_to)
     for title, stem, source in items:
         rows = None if callable(source) else source
 
-        def build(form, rows=rows, source=source, stem=stem):
+        def build(form, rows=rows, source=source, stem=stem, title=title):
             signin.record(folder, who, "download", what=stem, filter=label, detail=form)
             frame = rows if rows is not None else source()
+            if form == "xlsx":
+                return export.to_xlsx(frame, [(T.XLSX_ABOUT_WHAT, title), *about,
+                                              (T.XLSX_ABOUT_MADE, datetime.now().replace(microsecond=0))])
             return export.to_excel_csv(frame) if form == "excel" else export.to_plain_csv(frame)
 
-        c0, c1, c2 = st.columns([3, 1.3, 1.3], vertical_alignment="center")
+        c0, c1, c2, c3 = st.columns([3, 1.3, 1.3, 1.3], vertical_alignment="center")
         c0.markdown(fmt.md_format(T.DOWNLOAD_ROWS, label=title, rows=fmt.number(len(rows)),
                                   word=fmt.plural(len(rows), *T.ROW_WORDS)) if rows is not None else fmt.md(title))
         c1.download_button(T.DOWNLOAD_EXCEL, data=lambda b=build: b("excel"),
@@ -458,3 +464,29 @@ def downloads(items: list[tuple[str, str, object]], f: Filters | None) -> None:
                            file_name=export.file_name(stem, label, "utf8"), mime="text/csv",
                            help=T.DOWNLOAD_PLAIN_HELP, on_click="ignore", key=f"dl-p-{stem}",
                            icon=":material/download:")
+        c3.download_button(T.DOWNLOAD_XLSX, data=lambda b=build: b("xlsx"),
+                           file_name=export.file_name(stem, label, "xlsx"), mime=XLSX_MIME,
+                           help=T.DOWNLOAD_XLSX_HELP, on_click="ignore", key=f"dl-w-{stem}",
+                           icon=":material/table_view:")
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx_about(f: Filters | None, data_to: date | None) -> list[tuple[str, object]]:
+    """What the workbook's «Условия» sheet says besides what and when: the filter in words, the last month
+    with data (as this user sees it), the source (the tables of the data folder that have loaded files; no
+    paths), and the demo notice when the data is the demo set."""
+    db = database()
+    if data_to is None:
+        last = run("period_bounds").iloc[0]["last_period"]
+        data_to = None if pd.isna(last) else pd.Timestamp(last).date()
+    files = db.result.files
+    loaded = set(files.loc[files["status"] == "loaded", "table"]) if len(files) else set()
+    tables = ", ".join(T.TABLE_LABELS.get(t, t) for t in T.TABLE_LABELS if t in loaded) or "—"
+    about = [(T.XLSX_ABOUT_FILTER, fmt.describe(f) if f else T.XLSX_ABOUT_NO_FILTER),
+             (T.XLSX_ABOUT_DATA_TO, data_to),
+             (T.XLSX_ABOUT_SOURCE, T.XLSX_ABOUT_SOURCE_TEXT.format(tables=tables))]
+    if db.is_demo:
+        about.append(("", T.XLSX_ABOUT_DEMO))
+    return about
