@@ -10,13 +10,29 @@ APP_TITLE = "Промышленность Кубани"
 R = {
     # file level
     "file_empty": "файл пуст: нет ни заголовка, ни строк",
-    "file_binary": "файл не является таблицей (CSV или Parquet): в нём двоичные данные",
+    "file_binary": "файл не является таблицей (CSV, Excel или Parquet): в нём двоичные данные",
     "file_encoding": "не удалось определить кодировку файла: сохраните его в UTF-8 или Windows-1251",
     "file_unreadable": "файл не удалось прочитать как таблицу: {error}",
     "file_no_header": "в первой строке нет заголовков столбцов этой таблицы",
     "file_missing_columns": "нет обязательных столбцов: {columns}; файл не загружен",
     "file_duplicate_column": "столбец «{column}» встречается в заголовке дважды; файл не загружен",
-    "file_unsupported": "файл пропущен: формат «{ext}» не поддерживается (нужен CSV или Parquet)",
+    # Uploads (kuban/data/uploads.py): a file refused here changes nothing in the data folder.
+    "upload_name_empty": "у файла нет имени",
+    "upload_name_path": "имя файла «{name}» содержит путь к папке — передайте файл с простым именем",
+    "upload_name_odd": "имя файла «{name}» содержит недопустимые символы — переименуйте его (буквы, цифры, пробел, «-», «_», «.»)",
+    "upload_name_long": "имя файла длиннее {limit} знаков — сократите его",
+    "upload_too_big": "файл больше допустимого размера ({limit})",
+    "upload_empty": "файл пустой",
+    "upload_table_unknown": "по заголовкам не удалось понять, к какой таблице относится файл — выберите её сами ({tables})",
+    "upload_table_not_allowed": "в таблицу «{table}» файлы не добавляются",
+    "upload_duplicate": "точно такой же файл уже есть в данных: {file}",
+    "upload_busy": "не удалось подобрать свободное имя для файла — попробуйте ещё раз",
+    "upload_not_found": "в данных нет файла «{file}»",
+    "upload_ambiguous": "файлов с именем «{file}» несколько — укажите путь: {files}",
+    "upload_not_withdrawn": "файл «{file}» не отозван — восстанавливать нечего",
+    "upload_archive_missing": "отозванного файла «{file}» нет в архиве",
+    "upload_restore_taken": "на месте файла «{file}» уже лежит другой файл — восстановление не выполнено",
+    "file_unsupported": "файл пропущен: формат «{ext}» не поддерживается (нужен CSV, Excel или Parquet)",
     "file_too_big": "файл больше допустимого размера ({limit}): не загружен; разбейте его на части по месяцам",
     "file_unpacked_too_big": "после распаковки данные файла больше допустимого размера ({limit}): не загружен",
     "file_header_too_long": "строка заголовка длиннее 1 МБ: файл не загружен",
@@ -29,7 +45,23 @@ R = {
     "file_vanished": "файл удалён во время чтения: пропущен",
     "file_not_regular": "«{file}» — не обычный файл (канал, устройство или папка-ссылка): пропущен",
     "file_link_outside": "«{file}» — ссылка за пределы папки данных: пропущена",
-    "file_excel_later": "файл пропущен: книги Excel пока не загружаются — сохраните лист как CSV (разделитель «;») и положите рядом",
+    # Excel workbooks (kuban/data/excel.py) and recognising a file by its content (readers.sniff)
+    "excel_corrupt": "книга Excel повреждена и не читается ({error}): файл не загружен — откройте её в Excel и сохраните заново",
+    "excel_encrypted": "книга Excel защищена паролем: файл не загружен — снимите пароль (Файл → Сведения → Защитить книгу) и сохраните книгу заново",
+    "excel_zip_not_workbook": "файл — архив ZIP, но не книга Excel (в нём нет листов книги): не загружен",
+    "excel_ole_not_workbook": "файл в двоичном формате Microsoft Office, но не книга Excel: не загружен",
+    "excel_ods": "таблица OpenDocument (.ods) не загружается: сохраните её в Excel или LibreOffice как книгу Excel (.xlsx) или CSV",
+    "excel_xlsb": "двоичная книга Excel (.xlsb) не загружается: сохраните её как книгу Excel (.xlsx) или CSV",
+    "excel_unpacked_too_big": "книга Excel распаковывается в {size} при размере файла {file} — больше допустимого ({limit}): "
+                              "не загружена (так устроены «ZIP-бомбы»)",
+    "excel_zip_lies": "книга Excel повреждена: часть «{part}» распаковывается не в тот размер, что записан в архиве "
+                      "(так устроены «ZIP-бомбы»): не загружена",
+    "excel_sheet_too_big": "лист «{sheet}» занимает {rows} строк × {cols} столбцов — больше {limit} ячеек: файл не загружен; "
+                           "уберите оформление далеко за данными или разбейте лист на части",
+    "excel_no_sheet": "в книге нет листа с данными таблицы «{table}» (листы: {sheets}): файл не загружен — "
+                      "назовите нужный лист «{table}» или дайте ему заголовки столбцов этой таблицы",
+    "excel_error_cell": "в ячейке ошибка Excel «{value}»: строка не загружена — исправьте формулу или впишите значение",
+    "excel_more_sheets": "и ещё {count}",
     "folder_error": "папку данных не удалось загрузить ({error}): показаны пустые таблицы",
     "folder_unknown": "папка «{folder}» не относится ни к одной таблице и пропущена",
     "file_outside_table": "файл «{file}» лежит вне папок таблиц и пропущен",
@@ -261,6 +293,66 @@ COL = {
     "period_min": "С", "period_max": "По", "reason": "Причина", "line": "Строка", "column": "Столбец",
     "kind": "Что случилось",
 }
+
+# --- Data: adding files (kuban/app/upload_ui.py) ---
+OPEN_USER = "локальный пользователь"
+UPLOAD_HEADER = "Добавить данные"
+UPLOAD_INTRO = ("Перетащите сюда файлы CSV, Excel (.xlsx, .xls) или Parquet — до {limit} каждый. Таблица "
+                "определяется по заголовкам. До сохранения вы увидите, какие строки загрузятся, какие будут "
+                "отклонены и почему, какие имеющиеся строки файл заменит и как изменятся итоги месяцев. "
+                "Ничего не сохраняется, пока вы не нажмёте «Принять».")
+UPLOAD_LABEL = "Файлы с данными"
+UPLOAD_HELP = "Можно выбрать несколько файлов сразу. Вид файла определяется по содержимому, а не по расширению."
+UPLOAD_FILE_TITLE = "**Файл «{name}»**"
+UPLOAD_TABLE_CHOICE = "Таблица"
+UPLOAD_TABLE_PLACEHOLDER = "Выберите таблицу"
+UPLOAD_TABLE_HELP = "Определена по заголовкам файла; если неверно — выберите сами."
+UPLOAD_NOT_RECOGNISED = "По заголовкам не удалось понять, к какой таблице относится файл: выберите её."
+UPLOAD_CHECKING = "Проверяем файл…"
+UPLOAD_NOTHING_CHANGED = "Данные не изменены."
+UPLOAD_ROWS = "Строк загрузится"
+UPLOAD_REFUSED_ROWS = "Строк отклонено"
+UPLOAD_SUPERSEDES = "Заменит имеющихся строк"
+UPLOAD_NEW_KEYS = "Новых строк"
+UPLOAD_LATER_FILES = ("Внимание: в папке таблицы есть файлы, которые идут по имени позже, и при совпадении ключа "
+                      "останутся их строки, а не строки этого файла: {files}.")
+UPLOAD_TAB_TOTALS = "Итоги по месяцам"
+UPLOAD_TAB_REFUSED = "Отклонённые строки"
+UPLOAD_TAB_SUPERSEDED = "Заменяемые строки"
+UPLOAD_TAB_ROWS = "Строки к загрузке"
+UPLOAD_NO_TOTALS = "Для справочника предприятий итоги по месяцам не считаются."
+UPLOAD_TOTALS_COLUMNS = {"month": "Месяц", "before": "Сейчас, руб.", "after": "Станет, руб.",
+                         "change": "Изменение, руб.", "rows_before": "Строк сейчас", "rows_after": "Строк станет"}
+UPLOAD_NONE_REFUSED = "Отклонённых строк нет."
+UPLOAD_WARNINGS = "Предупреждения ({n}): строки загрузятся."
+UPLOAD_NONE_SUPERSEDED = "Файл не заменяет ни одной имеющейся строки."
+UPLOAD_SHOWN_FIRST = "Показаны первые {shown} из {total}."
+UPLOAD_COL_OKTMO = "ОКТМО"
+UPLOAD_OLD = "(было)"
+UPLOAD_NEW = "(станет)"
+UPLOAD_REPLACE = "Заменить ранее загруженный файл с тем же именем ({stored}): он будет отозван в архив"
+UPLOAD_WILL_STORE = "Будет сохранён как {stored}"
+UPLOAD_ACCEPT = "Принять"
+UPLOAD_CANCEL = "Отменить"
+UPLOAD_ACCEPTED = ("Файл «{original}» принят и сохранён как {stored} ({rows} строк). Дашборд уже пересчитывает "
+                   "данные: новые цифры появятся на страницах через несколько секунд.")
+UPLOAD_CANCELLED = "Загрузка отменена: данные не изменены."
+UPLOAD_REPLACED_BY = "заменён файлом {stored}"
+HISTORY_HEADER = "История файлов"
+HISTORY_OWN_ONLY = "Показаны файлы, которые добавили вы; всю историю видят администраторы."
+HISTORY_EMPTY = "Через дашборд или команду `add` файлы ещё не добавлялись."
+HISTORY_COLUMNS = {"time": "Когда", "user": "Кто", "action": "Действие", "table": "Таблица",
+                   "original": "Исходное имя", "stored": "Файл в папке данных", "rows": "Строк",
+                   "refused": "Отклонено", "sha256": "Контрольная сумма", "now": "Сейчас"}
+HISTORY_NOW = {"accepted": "в данных", "restored": "в данных", "withdrawn": "в архиве", "replaced": "в архиве"}
+HISTORY_CHOOSE = "Выберите файл"
+HISTORY_WITHDRAW_LABEL = "Отозвать файл"
+HISTORY_WITHDRAW_HELP = "Файл переносится в архив (не удаляется), дашборд перестаёт его читать; его можно восстановить."
+HISTORY_WITHDRAW_BUTTON = "Отозвать"
+HISTORY_RESTORE_LABEL = "Восстановить отозванный файл"
+HISTORY_RESTORE_BUTTON = "Восстановить"
+HISTORY_WITHDRAWN_OK = "Файл {stored} отозван: перенесён в архив, цифры пересчитываются."
+HISTORY_RESTORED_OK = "Файл {stored} восстановлен, цифры пересчитываются."
 
 # --- Data ---
 DATA_TITLE = "Данные: что загружено и что отклонено"
@@ -805,6 +897,19 @@ USERS_SSO = "единый вход"
 ACCESS_FILE_HEADER = ("# Кто что видит в дашборде «Промышленность Кубани». Роли: municipal — свои муниципальные\n"
                       "# образования (municipalities = [...]), krai — весь край, editor — весь край и изменения,\n"
                       "# admin — всё. detail = \"aggregates\" — только сводные данные. Подробнее — в README.md.\n")
+CLI_USER_PREFIX = "командная строка: "
+CLI_FILE_UNREADABLE = "файл не удалось прочитать: {error}"
+CLI_ADD_LINE = "{file} → «{title}»: строк {rows}, отклонено {refused}, заменят имеющиеся {superseded}"
+CLI_ADD_STORED = "; сохранён как {stored}"
+CLI_ADD_NOTHING_STORED = "Файл отклонён целиком — ничего не сохранено."
+CLI_ADD_DRY_RUN = "Проверка без сохранения (--dry-run): ничего не сохранено."
+CLI_HISTORY_LINE = "{time}  {user}  {action}: {stored} (исходное имя «{original}»){now}"
+CLI_HISTORY_UNTRACKED = "положен в папку вручную (нет записи в истории): {stored}"
+CLI_WITHDRAWN = "Файл {stored} отозван: перенесён в архив, дашборд его больше не читает."
+CLI_RESTORED = "Файл {stored} восстановлен и снова читается дашбордом."
+AUDIT_UPLOAD_DETAIL = "исходное имя «{original}», строк {rows}, отклонено {refused}"
+HISTORY_ACTIONS = {"accepted": "добавлен", "replaced": "заменён", "withdrawn": "отозван", "restored": "восстановлен"}
+HISTORY_STATE = {"accepted": "", "restored": "", "replaced": " — сейчас в архиве", "withdrawn": " — сейчас в архиве"}
 CLI_AS_NO_ACCESS = "у пользователя «{user}» нет прав по файлу доступа: ни одной строки он не увидит"
 CLI_AS_AGGREGATES = ("«{user}» видит только сводные данные со скрытыми малыми ячейками; произвольный SQL от его "
                      "имени не выполняется — смотрите страницы дашборда")

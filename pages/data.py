@@ -1,10 +1,11 @@
-"""«Данные»: who you are and what you may see; for editors and administrators, which files are loaded, every
-refused or superseded row and warning, and the report download; for administrators, the audit log."""
+"""«Данные»: who you are and what you may see; for editors and administrators, adding files with a preview, the
+history of files (withdraw, restore), which files are loaded, every refused or superseded row and warning, and
+the report download; for administrators, the audit log."""
 import streamlit as st
 
 from kuban import paths
 from kuban import texts as T
-from kuban.app import fmt, ui
+from kuban.app import fmt, ui, upload_ui
 
 MAX_SHOWN = 5_000   # rows of the problem table drawn in the browser; the download has them all
 
@@ -18,6 +19,10 @@ if not scope.sees_load_report:     # the report holds files and rows of every mu
 st.markdown(T.DATA_INTRO)
 if scope.is_admin:                 # server details: administrators only
     st.caption(fmt.md_format(T.DATA_FOLDER_TEXT, path=paths.data_dir()))
+
+if scope.can_upload:               # editors and administrators who see the whole krai in full
+    upload_ui.upload_section()
+    upload_ui.history_section()
 
 files = ui.run("load_files")
 problems_all = ui.run("load_problems", {"kinds": []})

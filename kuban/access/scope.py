@@ -50,6 +50,12 @@ class Scope:
         return self.role in (EDITOR, ADMIN)
 
     @property
+    def can_upload(self) -> bool:
+        """May add, withdraw and restore data files: an editor or administrator who sees the whole krai in full
+        (an upload's preview shows the enterprise rows it supersedes, wherever they are)."""
+        return self.can_edit and not self.restricted and not self.aggregates_only
+
+    @property
     def is_admin(self) -> bool:
         return self.role == ADMIN
 

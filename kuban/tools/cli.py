@@ -1,4 +1,5 @@
-"""Command line: `python -m kuban check | sql | users | demo | bench | serve` (see --help)."""
+"""Command line: `python -m kuban check | sql | users | add | history | withdraw | restore | demo | bench | serve`
+(see --help)."""
 from __future__ import annotations
 
 import argparse
@@ -13,6 +14,7 @@ from kuban import paths
 from kuban import texts as T
 from kuban.data.ingest import display_name
 from kuban.data.readers import short_error
+from kuban.tools import files_cli
 from kuban.tools import users as users_cli
 
 EXIT_OK, EXIT_REFUSED, EXIT_UNUSABLE, EXIT_FAILED = 0, 1, 2, 3
@@ -62,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="answer as this user may see it (the access file's rule for their login or e-mail)")
 
     users_cli.add_parser(sub)
+    files_cli.add_parsers(sub)
 
     d = sub.add_parser("demo", help="write the deterministic synthetic demo data set")
     d.add_argument("--out", type=Path, required=True, help="folder to write (created if missing)")
@@ -238,6 +241,13 @@ def cmd_users(args) -> int:
         raise CommandFailed(str(exc)) from None
 
 
+def cmd_files(args) -> int:
+    try:
+        return files_cli.run(args)
+    except files_cli.FilesCommandFailed as exc:
+        raise CommandFailed(str(exc)) from None
+
+
 def cmd_demo(args) -> int:
     from kuban.tools.demo import DemoTooSmall, generate
     try:
@@ -282,7 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
         return {"check": cmd_check, "sql": cmd_sql, "demo": cmd_demo, "bench": cmd_bench,
-                "users": cmd_users}[args.command](args)
+                "users": cmd_users, "add": cmd_files, "history": cmd_files, "withdraw": cmd_files,
+                "restore": cmd_files}[args.command](args)
     except CommandFailed as exc:
         print(str(exc), file=sys.stderr)
     except KeyboardInterrupt:

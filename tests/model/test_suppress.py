@@ -277,6 +277,8 @@ EXEMPT = {
     "load_files": "files loaded: rows kept and refused per file, not figures of enterprises",
     "division_list": "counts of enterprises of the register per division: counts are shown (suppress.py)",
     "cluster_code_options": "counts of enterprises of the register per OKVED code: counts are shown (suppress.py)",
+    **{f"upload_totals_{t}": "an upload's preview: run only for users who may upload (Scope.can_upload, full detail)"
+       for t in ("shipments", "production", "loans", "subsidies")},
 }
 
 # A figure made from enterprises' data: money, headcount, shares and changes made from them, loan terms and the
@@ -307,6 +309,7 @@ def test_the_enterprise_level_statements_are_these():
         "shipments_rows", "production_rows", "subsidies_rows", "shipments_top_enterprises", "production_enterprises",
         "loans_list", "subsidies_recipients", "cluster_members",
         "load_problems",        # reasons quote the INN and month of single rows
+        *(f"upload_existing_{t}" for t in ("shipments", "production", "loans", "subsidies", "enterprises")),
     ])
     level = getattr(queries.load("shipments_rows"), "level", None)      # as kuban.model.queries reads it
     if level is not None:

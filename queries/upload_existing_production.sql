@@ -1,0 +1,11 @@
+-- Answers: the production rows now in the data for the enterprises and months of a file about to be added
+--   (a superset of its keys: the caller keeps the exact (inn, period) pairs), to show what it would supersede.
+-- Params:
+--   $inns VARCHAR[]  the INNs of the file's rows
+--   $months DATE[]  the months of the file's rows
+-- Level: enterprises
+-- Returns: inn VARCHAR, period DATE, output_rub DOUBLE, employees BIGINT
+SELECT inn, period, output_rub, employees
+FROM production
+WHERE inn IN (SELECT unnest($inns::VARCHAR[]))
+  AND period IN (SELECT unnest($months::DATE[]))

@@ -1,0 +1,10 @@
+-- Answers: the krai's total of production (sum of output_rub) and the number of rows, in each of the given months, as the
+--   data stands: what a file about to be added would change.
+-- Params:
+--   $months DATE[]  the months of the file's rows (first day of month)
+-- Returns: month DATE, total DOUBLE, rows BIGINT
+SELECT period AS month, sum(output_rub) AS total, count(*) AS rows
+FROM production
+WHERE period IN (SELECT unnest($months::DATE[]))
+GROUP BY period
+ORDER BY period
