@@ -334,7 +334,7 @@ UPLOAD_REPLACE = "Заменить ранее загруженный файл с
 UPLOAD_WILL_STORE = "Будет сохранён как {stored}"
 UPLOAD_ACCEPT = "Принять"
 UPLOAD_CANCEL = "Отменить"
-UPLOAD_ACCEPTED = ("Файл «{original}» принят и сохранён как {stored} ({rows} строк). Дашборд уже пересчитывает "
+UPLOAD_ACCEPTED = ("Файл «{original}» принят и сохранён как {stored} ({rows} {word}). Дашборд уже пересчитывает "
                    "данные: новые цифры появятся на страницах через несколько секунд.")
 UPLOAD_CANCELLED = "Загрузка отменена: данные не изменены."
 UPLOAD_REPLACED_BY = "заменён файлом {stored}"

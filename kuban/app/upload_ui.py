@@ -173,7 +173,8 @@ def _accept(file_id: str, p: Preview, replaces: str | None) -> None:
     if replaces:
         ui.audit("withdraw", what=replaces, detail=T.UPLOAD_REPLACED_BY.format(stored=entry["stored"]))
     st.session_state[_DONE] = ("success", fmt.md_format(T.UPLOAD_ACCEPTED, original=entry["original"],
-                                                         stored=entry["stored"], rows=fmt.number(entry["rows"])))
+                                                         stored=entry["stored"], rows=fmt.number(entry["rows"]),
+                                                         word=fmt.plural(entry["rows"], *T.ROW_WORDS)))
     _forget(file_id)
     st.session_state.setdefault("_uploads_dismissed", set()).add(file_id)
 
