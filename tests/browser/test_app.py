@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from urllib.parse import parse_qs, quote_plus, urlencode, urlsplit
 
+import openpyxl
 from playwright.sync_api import Page, expect
 
 from kuban import texts as T
@@ -169,8 +171,10 @@ def test_shipments_downloads_match_the_page(page: Page):
     expect_metric(page, T.KPI_EXPORT, f"30,0{NB}млн{NB}₽")          # A 30 + 0, D 0
     expect_metric(page, T.KPI_EXPORT_SHARE, f"10,0{NB}%")         # 30 / 300
     buttons = page.get_by_test_id("stDownloadButton")
+    expect(buttons).to_have_count(3)                   # one download: CSV for Excel, CSV, .xlsx
     expect(buttons.first).to_contain_text(T.DOWNLOAD_EXCEL)
     expect(buttons.nth(1)).to_contain_text(T.DOWNLOAD_PLAIN)
+    expect(buttons.nth(2)).to_contain_text(T.DOWNLOAD_XLSX)
 
     # CSV for Excel: BOM, «;», decimal comma, CRLF.
     name, raw = _download(page, 0)
@@ -205,6 +209,41 @@ def test_shipments_downloads_match_the_page(page: Page):
     for r in rows:
         assert "." in r["shipped_rub"] and "," not in r["shipped_rub"], r["shipped_rub"]
     assert sum(float(r["shipped_rub"]) for r in rows) == KOREN_SHIPPED_RUB
+
+
+def test_shipments_xlsx_download_matches_the_page(page: Page):
+    """«Excel (.xlsx)» of the shipment rows for Кореновский район, read back with openpyxl."""
+    open_app(page)
+    go_to(page, T.PAGE_SHIPMENTS)
+    choose_municipality(page, KOREN)
+    expect_metric(page, SHIPPED, KOREN_SHIPPED)
+    expect(page.get_by_test_id("stDownloadButton").nth(2)).to_contain_text(T.DOWNLOAD_XLSX)
+    name, raw = _download(page, 2)
+    assert name.endswith(".xlsx") and "Кореновский" in name, name
+    wb = openpyxl.load_workbook(io.BytesIO(raw))
+    assert wb.sheetnames == [T.XLSX_SHEET_DATA, T.XLSX_SHEET_ABOUT]
+    ws = wb[T.XLSX_SHEET_DATA]
+    assert [c.value for c in ws[1]] == ["ИНН", "Наименование", "Муниципальное образование", "ОКВЭД", "Месяц",
+                                        "Отгружено, руб.", "Экспорт, руб."]
+    assert all(c.font.b for c in ws[1]) and ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:G4"
+    rows = [[c for c in r] for r in ws.iter_rows(min_row=2)]
+    # Кореновский in 2025: A 2025-11, A 2025-12, D 2025-12; INNs as text, months as dates, rubles as numbers.
+    assert [(r[0].value, r[4].value) for r in rows] == [
+        ("2310000011", datetime(2025, 11, 1)), ("2310000011", datetime(2025, 12, 1)),
+        ("2310000043", datetime(2025, 12, 1))]
+    assert all(r[0].data_type == "s" and r[4].number_format == "mm.yyyy" for r in rows)
+    assert {r[2].value for r in rows} == {KOREN}
+    assert all(r[5].data_type == "n" and r[5].number_format == "#,##0.00" for r in rows)
+    assert sum(r[5].value for r in rows) == KOREN_SHIPPED_RUB
+    assert sum(r[6].value or 0 for r in rows) == 30_000_000
+    about = {r[0]: r[1] for r in wb[T.XLSX_SHEET_ABOUT].iter_rows(values_only=True) if r[0]}
+    assert about[T.XLSX_ABOUT_WHAT] == T.DL_SHIPMENT_ROWS
+    assert about[T.XLSX_ABOUT_FILTER].startswith(KOREN + " · ")
+    assert about[T.XLSX_ABOUT_DATA_TO] == datetime(2025, 12, 1)          # the fixture's last month
+    assert about[T.XLSX_ABOUT_ROWS] == 3
+    assert T.TABLE_LABELS["shipments"] in about[T.XLSX_ABOUT_SOURCE]
+    assert "/" not in about[T.XLSX_ABOUT_SOURCE]                          # no server paths
+    assert isinstance(about[T.XLSX_ABOUT_MADE], datetime)
 
 
 # --- d. The filter survives page switches -----------------------------------------------------------
