@@ -277,6 +277,11 @@ def serve(options: list[str]) -> int:
     leave_legacy_pages_mode()
     if not any(o == "--server.address" or o.startswith("--server.address=") for o in options):
         options = ["--server.address", LOCAL_ADDRESS, *options]    # only this machine unless told otherwise
+    if not any(o.startswith("--server.maxUploadSize") for o in options):
+        # Streamlit's own limit twice ours: a file up to twice too big reaches kuban/data/uploads.py, which says
+        # why in Russian (beyond that Streamlit's uploader refuses it in the browser, and it never reaches us).
+        from kuban.data.uploads import max_upload_bytes
+        options = ["--server.maxUploadSize", str(max(1, -(-2 * max_upload_bytes() // 2**20))), *options]
     try:
         streamlit_cli.main(["run", str(paths.ROOT / "dashboard.py"), *options], prog_name="streamlit")
     except SystemExit as exc:
