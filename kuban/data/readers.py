@@ -17,6 +17,7 @@ import io
 import os
 import re
 import stat
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,14 +69,128 @@ class RawFile:
 
 
 def read_file(path: Path, table: Table) -> RawFile:
+    """A data file by what it holds (`sniff`), not by its name: a workbook named .csv is read as a workbook.
+    Only names with a data extension are read at all."""
     ext = path.suffix.lower()
-    if ext in PARQUET_EXTENSIONS:
+    if ext not in CSV_EXTENSIONS | PARQUET_EXTENSIONS | EXCEL_EXTENSIONS:
+        raise FileRefused(R["file_unsupported"].format(ext=ext or path.name))
+    kind = sniff(path)
+    if kind == "parquet":
         return read_parquet(path, table)
-    if ext in CSV_EXTENSIONS:
-        return read_csv(path, table)
-    if ext in EXCEL_EXTENSIONS:
-        raise FileRefused(R["file_excel_later"])
-    raise FileRefused(R["file_unsupported"].format(ext=ext or path.name))
+    if kind in ("xlsx", "xls"):
+        from kuban.data.excel import read_excel
+        return read_excel(path, table, kind)
+    return read_csv(path, table)
+
+
+# --- What a file is, by its content ------------------------------------------------------------
+
+SNIFF_BYTES = 1 << 16
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = (b"PK\x03\x04", b"PK\x05\x06")
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def sniff(source: Path | bytes) -> str:
+    """What a file holds: "csv" (text), "parquet", "xlsx" (also .xlsm) or "xls", by its content alone.
+
+    `source` is a path (a regular file within the size limit; only what is needed is read: the first
+    64 KB, a zip's directory, the whole file for an OLE2 compound file) or the file's whole content as bytes
+    (with only its first bytes, a zip cannot be told from a damaged one). Raises FileRefused with the Russian
+    reason for: an empty file, a zip that is not an Excel workbook (an .ods or .xlsb says so), a
+    password-protected workbook (OLE2 holding an encrypted package), an OLE2 file that is not a workbook,
+    a damaged zip, and binary data that is no table. Text is "csv" here; its encoding is checked on reading.
+    """
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        return _sniff(data[:SNIFF_BYTES], lambda: io.BytesIO(data), lambda: data)
+    path = Path(source)
+    with open_regular(path) as fh:
+        head = fh.read(SNIFF_BYTES)
+
+        def whole() -> bytes:
+            fh.seek(0)
+            return fh.read(max_file_bytes() + 1)
+        return _sniff(head, lambda: fh, whole)
+
+
+def _sniff(head: bytes, stream, whole) -> str:
+    if not head:
+        raise FileRefused(R["file_empty"])
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(_ZIP):
+        return _zip_kind(stream())
+    if head.startswith(_OLE2):
+        if _ENCRYPTED_PACKAGE in whole():
+            raise FileRefused(R["excel_encrypted"])
+        return "xls"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "csv"            # UTF-16 text (decode() reads it)
+    if b"\x00" in head:
+        raise FileRefused(R["file_binary"])
+    return "csv"
+
+
+def _zip_kind(fh) -> str:
+    try:
+        with zipfile.ZipFile(fh) as zf:
+            names = {n.lower().lstrip("/") for n in zf.namelist()}
+            if "xl/workbook.xml" in names:
+                return "xlsx"
+            if "xl/workbook.bin" in names:
+                raise FileRefused(R["excel_xlsb"])
+            if "mimetype" in names:
+                info = zf.getinfo(next(n for n in zf.namelist() if n.lower() == "mimetype"))
+                if info.file_size <= 200 and zf.read(info).startswith(_ODS_MIMETYPE):
+                    raise FileRefused(R["excel_ods"])
+    except FileRefused:
+        raise
+    except Exception as exc:  # noqa: BLE001 - zipfile raises several types for a damaged archive
+        raise FileRefused(R["excel_corrupt"].format(error=short_error(exc))) from None
+    raise FileRefused(R["excel_zip_not_workbook"])
+
+
+def _fit(table: Table, headers: list[str]) -> tuple[bool, int]:
+    """(every required column named, columns named) by a header."""
+    known = header_map(table)
+    named = {known[h] for h in (normalize_header(x) for x in headers) if h in known}
+    return all(c.name in named for c in table.columns if c.required), len(named)
+
+
+def recognise_table(path: Path) -> str | None:
+    """The contract table whose columns a file's headers name (CSV, Excel or Parquet): of the tables whose
+    every required column is named, the one with most columns named; None when no table fits, or two fit
+    equally. The header is found as loading finds it (CSV: the first non-blank line; Excel: the best-fitting
+    sheet and row). Raises FileRefused (Russian reason) when the file cannot be read as a table at all."""
+    from kuban.data.contract import TABLES
+    path = Path(path)
+    kind = sniff(path)
+    tables = list(TABLES.values())
+    heads: dict[str, list[str]] = {}
+    if kind == "parquet":
+        with open_regular(path) as fh:
+            try:
+                names = list(pq.ParquetFile(fh).schema_arrow.names)
+            except Exception as exc:  # noqa: BLE001
+                raise FileRefused(R["file_unreadable"].format(error=short_error(exc, path))) from None
+        heads = {t.name: names for t in tables}
+    elif kind in ("xlsx", "xls"):
+        from kuban.data.excel import headers_for_tables
+        heads = {name: (h.cells if h else []) for name, h in headers_for_tables(path, kind, tables).items()}
+    else:
+        text = decode(read_bytes(path))
+        start = _BLANK_LINES.match(text).end()
+        brk = _LINE_BREAK.search(text, start)
+        line = text[start:brk.start() if brk else len(text)][:MAX_LINE_BYTES]
+        for t in tables:
+            heads[t.name] = [c.strip(_BLANK) for c in _split(line, sniff_delimiter(line, t))] if line.strip() else []
+    scores = {t.name: _fit(t, heads[t.name]) for t in tables}
+    fitting = sorted(((n, name) for name, (ok, n) in scores.items() if ok), reverse=True)
+    if not fitting or (len(fitting) > 1 and fitting[0][0] == fitting[1][0]):
+        return None
+    return fitting[0][1]
 
 
 # --- Opening: regular files only, within the size limit ------------------------------
