@@ -166,7 +166,7 @@ def _accept(file_id: str, p: Preview, replaces: str | None) -> None:
     try:
         entry = uploads.accept(paths.data_dir(), p.checked, s.user or T.OPEN_USER, replaces=replaces)
     except uploads.UploadRefused as exc:
-        st.session_state[_DONE] = ("error", str(exc))
+        st.session_state[_DONE] = ("error", fmt.md(str(exc)))      # the reason may quote a file name
         return
     ui.audit("upload", what=entry["stored"], detail=T.AUDIT_UPLOAD_DETAIL.format(
         original=entry["original"], rows=entry["rows"], refused=entry["refused"]))

@@ -371,18 +371,21 @@ READ_ATTEMPTS = 3     # a file rewritten while it is read is read again, at most
 
 
 def load_file(path: Path, table: Table, matcher: MunicipalityMatcher | None, matcher_key: str = "",
-              store: Store | None = None) -> FileResult:
+              store: Store | None = None, remember: bool = True) -> FileResult:
     """One file, validated; never raises: whatever goes wrong becomes this file's refusal.
 
     With a store, a file whose content the store has seen is not validated again. A file that
     changes while it is read (size, time or inode differ before and after) is read again; one
-    that disappears is reported as skipped.
+    that disappears is reported as skipped. `remember=False`: neither the store nor the memory cache (a
+    file read once, such as an upload being checked).
     """
     matcher_key = matcher_key if table.name == "enterprises" else ""
     for _attempt in range(READ_ATTEMPTS):
         try:
             before = os.stat(path)
-            if store is not None:
+            if not remember:
+                key = None
+            elif store is not None:
                 key = store.file_key(store.content_hash(path, before), table.name, matcher_key)
                 kept = store.get_file(key)
                 if kept is not None:
@@ -404,7 +407,7 @@ def load_file(path: Path, table: Table, matcher: MunicipalityMatcher | None, mat
         except (OSError, ValueError):
             continue
         if (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino):
-            if result.vanished:
+            if result.vanished or not remember:
                 return result
             if store is not None:
                 store.put_file(key, StoredFile(result.frame, result.problems, result.refused_reason, result.headers))
@@ -438,14 +441,14 @@ def _key_texts(table: Table, rows: pd.DataFrame) -> list[str]:
 
 
 def load_table(table: Table, files: list[Path], data_dir: Path, matcher, matcher_key="",
-               file_label=None, store: Store | None = None,
-               progress: Progress | None = None) -> tuple[pd.DataFrame, list[dict], list[dict]]:
+               file_label=None, store: Store | None = None, progress: Progress | None = None,
+               remember: bool = True) -> tuple[pd.DataFrame, list[dict], list[dict]]:
     frames, problems, infos = [], [], []
     for path in files:
         rel = file_label or display_name(path.relative_to(data_dir).as_posix())
         if progress:
             progress.start_file(table.name, rel)
-        result = load_file(path, table, matcher, matcher_key, store)
+        result = load_file(path, table, matcher, matcher_key, store, remember)
         if progress:
             progress.end_file(path, 0 if result.frame is None else len(result.frame))
         for p in result.problems:

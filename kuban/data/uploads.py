@@ -232,7 +232,8 @@ def check(data_dir: Path, staged: Staged, table: str | None = None, matcher: Mun
         matcher = municipality_matcher(data_dir)
     stored = _free_name(data_dir, table, staged, now)
     # Reported under the name its sender knows; stored under `stored` once accepted.
-    frame, problems, infos = ingest.load_table(spec, [staged.path], data_dir, matcher, file_label=staged.original)
+    frame, problems, infos = ingest.load_table(spec, [staged.path], data_dir, matcher, file_label=staged.original,
+                                               remember=False)     # read once: kept by the caller, not cached
     problem_frame = pd.DataFrame(problems, columns=ingest.PROBLEM_COLUMNS)
     problem_frame["line"] = problem_frame["line"].astype("Int64")
     info = infos[0] if infos else {}

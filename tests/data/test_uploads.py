@@ -407,3 +407,10 @@ def test_a_damaged_history_line_is_skipped(folder):
         f.write(b'{"broken\n[1,2]\n\xff\xfe\n')
     assert [e["action"] for e in uploads.history(folder)] == ["accepted"]
     json.dumps(uploads.history(folder))
+
+
+def test_checking_an_upload_keeps_nothing_in_the_loaders_memory_cache(folder):
+    from kuban.data import ingest
+    s = staged(folder, "a.csv", CORRECTION)
+    uploads.check(folder, s, "shipments")
+    assert not any(os.fsencode(s.path) == k[0] for k in ingest.FILE_CACHE._items), "the upload was cached"
