@@ -49,7 +49,8 @@ else:
                            placeholder=T.DATA_KIND_ALL)
     problems = ui.run("load_problems", {"kinds": kinds})
     head = problems.head(MAX_SHOWN)
-    shown = head.assign(table=head["table"].map(T.TABLE_LABELS), kind=head["kind"].map(T.KIND_LABELS))
+    shown = head.assign(table=head["table"].map(T.TABLE_LABELS), kind=head["kind"].map(T.KIND_LABELS),
+                        column=head["column"].fillna(""))
     st.dataframe(shown.rename(columns=T.COL), hide_index=True, width="stretch",
                  column_config=ui.wide_columns(T.COL["reason"]))
     if len(problems) > MAX_SHOWN:
