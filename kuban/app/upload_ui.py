@@ -118,7 +118,8 @@ def _show_preview(p: Preview) -> None:
             st.caption(T.UPLOAD_NO_TOTALS)
         else:
             t = p.totals.assign(month=p.totals["month"].map(fmt.month),
-                                **{k: p.totals[k].map(lambda x: fmt.number(x, 2)) for k in ("before", "after", "change")})
+                                **{k: p.totals[k].map(lambda x: fmt.number(x, 2)) for k in ("before", "after")},
+                                change=p.totals["change"].map(lambda x: ("+" if x > 0 else "") + fmt.number(x, 2)))
             st.dataframe(t.rename(columns=T.UPLOAD_TOTALS_COLUMNS), hide_index=True, width="stretch")
     with tabs[1]:
         refused = c.problems[c.problems["kind"] == "refused_row"]
@@ -175,17 +176,45 @@ def _accept(file_id: str, p: Preview, replaces: str | None) -> None:
     st.session_state[_DONE] = ("success", fmt.md_format(T.UPLOAD_ACCEPTED, original=entry["original"],
                                                          stored=entry["stored"], rows=fmt.number(entry["rows"]),
                                                          word=fmt.plural(entry["rows"], *T.ROW_WORDS)))
-    _forget(file_id)
-    st.session_state.setdefault("_uploads_dismissed", set()).add(file_id)
+    _dismiss(file_id)
 
 
 def _cancel(file_id: str) -> None:
-    _forget(file_id)
-    st.session_state.setdefault("_uploads_dismissed", set()).add(file_id)
+    _dismiss(file_id)
     st.session_state[_DONE] = ("info", T.UPLOAD_CANCELLED)
 
 
+def _dismiss(file_id: str) -> None:
+    """The file is handled (accepted or cancelled); once every file in the uploader is, the uploader is emptied."""
+    _forget(file_id)
+    dismissed = st.session_state.setdefault("_uploads_dismissed", set())
+    dismissed.add(file_id)
+    if set(st.session_state.get("_uploads_present", ())) <= dismissed:
+        _reset_uploader()
+        dismissed.clear()
+
+
+def _css_string(text: str) -> str:
+    assert not set(text) & set('"\\<>\n'), text        # program text only, never data
+    return f'"{text}"'
+
+
+def _russian_dropzone() -> None:
+    """Streamlit 1.67 writes the uploader's button and limit in English, with no option to change them: the
+    words are replaced by ours in CSS (program text only; no data reaches this HTML)."""
+    limit = T.UPLOAD_DROPZONE_LIMIT.format(limit=uploads.readers.size_text(uploads.max_upload_bytes()))
+    st.html("<style>"
+            '[data-testid="stFileUploaderDropzone"] button p{font-size:0}'
+            '[data-testid="stFileUploaderDropzone"] button p::after{font-size:0.875rem;content:'
+            f"{_css_string(T.UPLOAD_DROPZONE_BUTTON)}}}"
+            '[data-testid="stFileUploaderDropzoneInstructions"] span{font-size:0}'
+            '[data-testid="stFileUploaderDropzoneInstructions"] span::after{font-size:0.875rem;content:'
+            f"{_css_string(limit)}}}"
+            "</style>")
+
+
 def upload_section() -> None:
+    _russian_dropzone()
     st.subheader(T.UPLOAD_HEADER)
     st.markdown(T.UPLOAD_INTRO.format(limit=fmt.md(uploads.readers.size_text(uploads.max_upload_bytes()))))
     if (done := st.session_state.pop(_DONE, None)):
@@ -197,6 +226,7 @@ def upload_section() -> None:
                              help=T.UPLOAD_HELP)
     dismissed = st.session_state.setdefault("_uploads_dismissed", set())
     present = {f.file_id for f in files or []}
+    st.session_state["_uploads_present"] = present
     for file_id in [k for k in _files_state() if k not in present]:      # removed from the uploader
         _forget(file_id)
     for i, upload in enumerate(f for f in files or [] if f.file_id not in dismissed):
@@ -261,6 +291,14 @@ def _move(action, audit_action: str, stored: str | None, ok: str) -> None:
     st.session_state["_history_done"] = ("success", fmt.md_format(ok, stored=entry["stored"]))
 
 
+def _when(text) -> str:
+    """«06.12.2026 10:15» from the history's ISO time (as written, in the server's time zone)."""
+    try:
+        return pd.Timestamp(text).strftime("%d.%m.%Y %H:%M")
+    except (ValueError, TypeError):
+        return "—"
+
+
 def history_section() -> None:
     """Every file added, replaced, withdrawn or restored; administrators see everyone's, editors their own."""
     s = ui.scope()
@@ -281,6 +319,8 @@ def history_section() -> None:
                 frame[col] = None
         frame = frame[list(T.HISTORY_COLUMNS)]
         frame["action"] = frame["action"].map(lambda a: T.HISTORY_ACTIONS.get(a, a))
+        frame["table"] = frame["table"].map(lambda t: T.TABLE_LABELS.get(t, t))
+        frame["time"] = frame["time"].map(_when)
         frame["now"] = frame["stored"].map(lambda x: T.HISTORY_NOW.get(state.get(x, ""), ""))
         frame["sha256"] = frame["sha256"].map(lambda x: x[:12] if isinstance(x, str) else "")
         st.dataframe(frame.rename(columns=T.HISTORY_COLUMNS), hide_index=True, width="stretch",
