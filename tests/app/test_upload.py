@@ -234,6 +234,8 @@ def test_accept_withdraw_restore_change_the_figures_and_the_history_says_so(monk
     ok = [s.value for s in at.success]
     assert len(ok) == 1 and "Отгрузка ноябрь" in ok[0] and "(2 строки)" in ok[0], ok   # lines 2 and 3
     assert T.UPLOAD_ROWS not in metrics(at)              # the preview is gone
+    assert [u.value for u in at.file_uploader] == [[]] or [u.value for u in at.file_uploader] == [None], \
+        "every file handled: the uploader is emptied"
 
     assert november_shipments(at, NOV_AFTER) == NOV_AFTER
 

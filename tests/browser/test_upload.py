@@ -169,6 +169,13 @@ def accept(page: Page, server, name: str) -> str:
 
 def test_upload_preview_accept_withdraw_restore(page: Page, server):
     open_data(page, server)
+    # Streamlit writes the uploader's button and limit in English: the page shows ours instead (CSS).
+    zone = page.get_by_test_id("stFileUploaderDropzone")
+    shown = zone.evaluate("""z => [z.querySelector('button p'), z.querySelector(
+        '[data-testid="stFileUploaderDropzoneInstructions"] span')].map(e => [
+        getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content])""")
+    assert shown == [["0px", f'"{T.UPLOAD_DROPZONE_BUTTON}"'],
+                     ["0px", '"' + T.UPLOAD_DROPZONE_LIMIT.format(limit="200\u00a0МБ") + '"']], shown
     expect_shipments(page, server, "ноябрь 2025", NOV_BEFORE)
     expect_shipments(page, server, "декабрь 2025", DEC_BEFORE)
 
