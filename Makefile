@@ -23,13 +23,19 @@ ADDRESS ?= 127.0.0.1
 run: $(VENV)/.installed
 	$(PY) -m kuban serve --server.port $(PORT) --server.address $(ADDRESS)
 
-# Debian's Chromium for the browser tests (never `playwright install` on the closed network);
-# elsewhere, without root, fall back to Playwright's own browser.
+# Debian's Chromium for the browser tests and the pictures of «Справка» (never `playwright install` on the closed
+# network); elsewhere, without root, fall back to Playwright's own browser. Chromium draws chart text with the
+# system's fonts: fonts-dejavu-core gives Cyrillic (installed too when no font with Cyrillic is there).
 chromium:
 	@if [ -n "$$KUBAN_CHROMIUM" ] || command -v chromium >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; \
 	else $(PY) -m playwright install chromium; fi
+	@if command -v fc-list >/dev/null 2>&1 && [ -z "$$(fc-list :lang=ru family)" ]; then \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-dejavu-core >/dev/null; \
+		else echo "No font with Cyrillic letters: install one (e.g. fonts-dejavu-core) for the pictures of «Справка»." >&2; fi; \
+	fi
 
 # Functions, queries and pages (AppTest) on both cores, then the browser layer (one server, one Chromium).
 test: $(VENV)/.dev-installed chromium
