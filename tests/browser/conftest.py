@@ -360,6 +360,22 @@ def run_server(data_dir: Path, script: str = "dashboard.py", env: dict | None = 
 
 
 @contextlib.contextmanager
+def local_server(data_dir: Path):
+    """The dashboard on `data_dir` with no single sign-on (an empty secrets file beside the folder, so no [auth]
+    from the machine's ~/.streamlit either), reported by the failure hook as the current server."""
+    global _server
+    secrets = data_dir.parent / "secrets.toml"
+    secrets.write_text("# no [auth] section: no single sign-on\n", encoding="utf-8")
+    previous = _server
+    with run_server(data_dir, env={"STREAMLIT_SECRETS_FILES": str(secrets)}) as srv:
+        _server = srv        # a failing test's report then shows this server's log
+        try:
+            yield srv
+        finally:
+            _server = previous
+
+
+@contextlib.contextmanager
 def serve(data_dir: Path):
     """Another server on another data folder: yields its URL (test_cluster.py, test_production_loans_subsidies.py)."""
     with run_server(data_dir) as server:

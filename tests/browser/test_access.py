@@ -38,7 +38,7 @@ from kuban.access import audit, users
 from kuban.app import fmt
 
 from . import conftest as cf
-from .conftest import FIXTURE, expect_metric, go_to, run_server, wait_for_app
+from .conftest import FIXTURE, expect_metric, go_to, wait_for_app
 
 NB = "\u00a0"
 KOREN = "Кореновский район"
@@ -150,15 +150,8 @@ def server(tmp_path_factory):
     for login, password in USERS.items():
         users.add(data_dir, login, password)
     (data_dir / "access" / "access.toml").write_text(ACCESS_TOML, encoding="utf-8")
-    secrets = root / "secrets.toml"
-    secrets.write_text("# no [auth] section: no single sign-on\n", encoding="utf-8")
-    previous = cf._server
-    with run_server(data_dir, env={"STREAMLIT_SECRETS_FILES": str(secrets)}) as srv:
-        cf._server = srv        # a failing test's report then shows this server's log (conftest's hook)
-        try:
-            yield srv
-        finally:
-            cf._server = previous
+    with cf.local_server(data_dir) as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,7 @@ from playwright.sync_api import Page, expect
 from kuban import texts as T
 
 from . import conftest as cf
-from .conftest import FIXTURE, dataframe_rows, expect_metric, metric_value, run_server, wait_for_app
+from .conftest import FIXTURE, dataframe_rows, expect_metric, metric_value, wait_for_app
 
 NB = "\u00a0"
 CSV_NAME = "Отгрузка ноябрь.csv"
@@ -65,15 +65,8 @@ def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("upload")
     data_dir = root / "data"
     shutil.copytree(FIXTURE, data_dir)
-    secrets = root / "secrets.toml"
-    secrets.write_text("# no [auth] section: no single sign-on\n", encoding="utf-8")
-    previous = cf._server
-    with run_server(data_dir, env={"STREAMLIT_SECRETS_FILES": str(secrets)}) as srv:
-        cf._server = srv        # a failing test's report then shows this server's log (conftest's hook)
-        try:
-            yield srv
-        finally:
-            cf._server = previous
+    with cf.local_server(data_dir) as srv:
+        yield srv
 
 
 # --- Helpers ----------------------------------------------------------------------------------------------------
