@@ -918,6 +918,21 @@ CLI_AS_AGGREGATES = ("«{user}» видит только сводные данн
                      "имени не выполняется — смотрите страницы дашборда")
 CLI_AS_BYPASS = ("запрос с --as читает таблицы только по их простым именам (shipments, enterprises, …) и макросам "
                  "дашборда; «{what}» так не читается")
+CLI_REPORT_BAD_MONTH = "«{value}» — не месяц: нужен вид ГГГГ-ММ, например 2025-03"
+CLI_REPORT_UNKNOWN_PAGE = "Нет страницы «{page}»; справка есть у страниц: {pages}"
+CLI_REPORT_CLOSEST = " (похоже на {page})"
+CLI_REPORT_MUNI_NOT_PERMITTED = "«{user}» не видит муниципальное образование «{name}» (по файлу доступа)"
+CLI_REPORT_NO_MONTHS = "В данных нет ни одного месяца: справку составить не из чего"
+CLI_REPORT_PERIOD_REVERSED = "Месяц --from {first} позже месяца --to {last}"
+CLI_REPORT_MONTH_OUTSIDE = "За {month} данных нет: они есть с {first} по {last}"
+CLI_REPORT_PAGE_FAILED = "Страница «{page}» не построилась: {error}"
+CLI_REPORT_NOTHING_RECORDED = "на ней нечего показать"
+CLI_REPORT_NO_OUT_FOLDER = "Нет папки для файла справки: {folder}"
+CLI_REPORT_OUT_IS_FOLDER = "{file} — это папка; укажите имя файла"
+CLI_REPORT_WRITE_FAILED = "Не удалось записать {file}: {error}"
+CLI_REPORT_NO_PICTURES = ("Графики не нарисованы: браузер Chromium не найден или не запустился (укажите его в "
+                          "KUBAN_CHROMIUM или установите: make chromium). Справка Word записана без рисунков.")
+CLI_REPORT_WRITTEN = "Справка «{title}» записана в {file}: графиков {figures}, таблиц {tables}."
 DL_BY_DIVISION = "Отгрузка по отраслям"
 CLUSTER_SAVE_EDITORS = "Сохранять определения кластера могут редакторы и администраторы."
 CLUSTER_REQ_HIDDEN = ("Число участников не проверяется: для этого нужны сведения об отдельных предприятиях, "

@@ -1,4 +1,5 @@
-"""Command line: `python -m kuban check | sql | users | add | history | withdraw | restore | demo | bench | serve`
+"""Command line: `python -m kuban check | sql | users | add | history | withdraw | restore | report | demo | bench |
+serve`
 (see --help)."""
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from kuban import paths
 from kuban import texts as T
 from kuban.data.ingest import display_name
 from kuban.data.readers import short_error
-from kuban.tools import files_cli
+from kuban.tools import files_cli, report_cli
 from kuban.tools import users as users_cli
 
 EXIT_OK, EXIT_REFUSED, EXIT_UNUSABLE, EXIT_FAILED = 0, 1, 2, 3
@@ -65,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
 
     users_cli.add_parser(sub)
     files_cli.add_parsers(sub)
+    report_cli.add_parser(sub)
 
     d = sub.add_parser("demo", help="write the deterministic synthetic demo data set")
     d.add_argument("--out", type=Path, required=True, help="folder to write (created if missing)")
@@ -248,6 +250,16 @@ def cmd_files(args) -> int:
         raise CommandFailed(str(exc)) from None
 
 
+def cmd_report(args) -> int:
+    try:
+        return report_cli.run(args)
+    except report_cli.ReportFailed as exc:
+        if exc.code == EXIT_UNUSABLE:
+            print(str(exc), file=sys.stderr)
+            return EXIT_UNUSABLE
+        raise CommandFailed(str(exc)) from None
+
+
 def cmd_demo(args) -> int:
     from kuban.tools.demo import DemoTooSmall, generate
     try:
@@ -298,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
         return {"check": cmd_check, "sql": cmd_sql, "demo": cmd_demo, "bench": cmd_bench,
                 "users": cmd_users, "add": cmd_files, "history": cmd_files, "withdraw": cmd_files,
-                "restore": cmd_files}[args.command](args)
+                "restore": cmd_files, "report": cmd_report}[args.command](args)
     except CommandFailed as exc:
         print(str(exc), file=sys.stderr)
     except KeyboardInterrupt:
