@@ -956,3 +956,38 @@ AUDIT_COLUMNS = {"time": "Время", "user": "Пользователь", "acti
                  "what": "Что", "filter": "Фильтр", "detail": "Подробности"}
 DL_AUDIT = "Журнал действий"
 ACCESS_DUPLICATE = "{where}: запись об этом имени уже есть (регистр букв не различается); обе записи не действуют"
+
+# «Справка»: the page as a Word document and a self-contained HTML file (kuban/app/brief.py, brief_docx.py,
+# brief_html.py; the buttons in kuban/app/ui.py downloads).
+BRIEF_DOWNLOADS = "Справка для совещания: всё, что показано на странице, с графиками"
+BRIEF_DOCX = "Справка (Word)"
+BRIEF_DOCX_HELP = ("Документ Word (A4): условия выборки, основные показатели, каждый график рисунком, таблица "
+                   "и примечания — для текущих фильтров. Собирается несколько секунд")
+BRIEF_HTML = "Справка (HTML)"
+BRIEF_HTML_HELP = ("Один файл HTML: открывается без сети, графики интерактивные; печатается в PDF из браузера "
+                   "(Ctrl+P)")
+BRIEF_FILE = "справка"
+BRIEF_STEMS = {"overview": "обзор", "shipments": "отгрузка", "production": "производство", "loans": "займы-ФРП",
+               "subsidies": "субсидии", "cluster": "кластер"}
+BRIEF_KIND = "Справка"
+BRIEF_SOURCE = "Дашборд «Промышленность Кубани»"
+BRIEF_CONDITIONS = "Условия выборки"
+BRIEF_FILTER = "Муниципальные образования: {munis}. Отрасли (разделы ОКВЭД): {divisions}. Месяцы: {period}."
+BRIEF_ALL_DIVISIONS = "все"
+BRIEF_DATA_TO = "Данные по: {month} (последний месяц, за который есть данные)."
+BRIEF_MADE = "Сформировано: {made}; пользователь: {user}."
+BRIEF_USER_OPEN = "без входа (этот компьютер)"
+BRIEF_METRICS = "Основные показатели"
+BRIEF_METRICS_COLUMNS = ("Показатель", "Значение")
+BRIEF_DELTA = "{delta} к тем же месяцам год назад"
+BRIEF_CHARTS = "Графики"
+BRIEF_FIGURE_CAPTION = "Рисунок {n} — {title}"
+BRIEF_TABLES = "Таблица"
+BRIEF_TABLE_CAPTION = "Таблица {n} — {title}"
+BRIEF_ROWS_CUT = "Показаны первые {shown} из {total}; все строки — в CSV."
+BRIEF_NOTES = "Примечания"
+BRIEF_UNTITLED = "График"
+BRIEF_TABLE_UNTITLED = "Таблица"
+BRIEF_NO_PICTURES = ("Графики не удалось нарисовать на сервере (нет браузера Chromium); они есть в справке HTML "
+                     "и на странице дашборда.")
+BRIEF_PAGE_NUMBER = "Страница "

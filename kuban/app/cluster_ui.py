@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from kuban import texts as T
-from kuban.app import cluster_view, fmt, ui
+from kuban.app import brief, cluster_view, fmt, ui
 from kuban.app.charts import window_label
 from kuban.data import cluster_definitions as defs
 from kuban.data.cluster_definitions import Definition, DefinitionError
@@ -176,6 +176,7 @@ def definition_panel(data_dir: Path, options: pd.DataFrame) -> tuple[Definition 
         return None, st.session_state[BASIS_KEY]
     st.session_state[STATE] = d.to_dict()
     st.markdown(cluster_view.describe(d))
+    brief.add_note(cluster_view.describe(d))
     return d, st.session_state[BASIS_KEY]
 
 
@@ -204,6 +205,17 @@ def members_table(members: pd.DataFrame) -> None:
               c["size"]: st.column_config.TextColumn(width="small")}
     st.dataframe(styler, hide_index=True, width="stretch", height=min(35 * len(shown) + 38, 460), key="cl_members",
                  column_config=config, placeholder="—")
+    _record(shown, formats, T.CLUSTER_MEMBERS_HEADER, len(members))
+
+
+def _record(shown: pd.DataFrame, formats: dict, title: str, total: int) -> None:
+    """The table as shown (the Styler's formats applied) for the «Справка» (kuban/app/brief.py)."""
+    head = shown.head(brief.MAX_TABLE_ROWS).copy()
+    for col, func in formats.items():
+        head[col] = head[col].map(lambda x, func=func: "—" if fmt._missing(x) else func(x))
+    brief.add_table(head, title)
+    if (b := brief.current()) is not None and b.tables:
+        b.tables[-1].total_rows = total
 
 
 _RESULT_STYLE = {T.CLUSTER_REQ_PASS: "background-color: #e3f4e8; color: #1e6b37",
@@ -215,6 +227,7 @@ def requirements_table(req: pd.DataFrame) -> None:
     shown = req[["requirement", "threshold", "value", "result"]].rename(columns=T.CLUSTER_REQ_COL)
     styler = shown.style.map(lambda v: _RESULT_STYLE.get(v, ""), subset=[T.CLUSTER_REQ_COL["result"]])
     st.table(styler, hide_index=True)
+    brief.add_table(shown, T.CLUSTER_REQ_HEADER)
 
 
 def trend_table(trend: pd.DataFrame) -> None:
@@ -231,6 +244,7 @@ def trend_table(trend: pd.DataFrame) -> None:
     formats.update({c[k]: (lambda x: fmt.percent(x, signed=True)) for k in ("c_growth", "r_growth")})
     st.dataframe(shown.style.format(formats, na_rep="—"), hide_index=True, width="stretch", key="cl_trend",
                  placeholder="—", column_config={c["window"]: st.column_config.TextColumn(pinned=True)})
+    _record(shown, formats, T.CLUSTER_VS_TABLE, len(shown))
 
 
 def compare_choice(data_dir: Path) -> tuple[Definition, Definition] | None:

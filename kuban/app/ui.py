@@ -17,7 +17,7 @@ import streamlit as st
 
 from kuban import paths
 from kuban import texts as T
-from kuban.app import charts, export, fmt, routes, signin
+from kuban.app import brief, charts, export, fmt, routes, signin
 from kuban.model import queries
 from kuban.access import audit as audit_log
 from kuban.access import policy as access_policy
@@ -332,7 +332,19 @@ def page(title: str, note: str | None = None) -> Filters:
         st.stop()
     if note:
         st.caption(note)
+    _start_brief(title, note, f)
     return f
+
+
+def _start_brief(title: str, note: str | None, f: Filters) -> None:
+    """A new «Справка» record for this run (kuban/app/brief.py): what the page is about to draw is added to it."""
+    divisions = run("division_list")
+    last = run("period_bounds").iloc[0]["last_period"]
+    s = scope()
+    brief.start(page=brief.PAGE_OF_TITLE.get(title, title), title=title, note=note,
+                filter_text=brief.filter_words(f, dict(zip(divisions["division"], divisions["name"]))),
+                data_to=None if pd.isna(last) else fmt.month(last), demo=database().is_demo,
+                user=s.user or T.BRIEF_USER_OPEN)
 
 
 def header(title: str, f: Filters | None) -> None:
@@ -349,9 +361,11 @@ def metric(col, label: str, value: str, current=None, previous=None, help: str |
     delta = fmt.percent(ch, signed=True) if ch is not None else None
     tip = " ".join(t for t in (help, T.KPI_HELP_DELTA if delta else None) if t) or None
     col.metric(label, value, delta=delta, help=tip, border=True)
+    brief.add_metric(label, value, delta, help)
 
 
 def chart(fig, key: str | None = None, **kwargs):
+    brief.add_figure(fig)
     return st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, **kwargs)
 
 
@@ -383,17 +397,20 @@ def municipality_map(frame: pd.DataFrame, value: str, title: str, value_label: s
     f = filters()
     fig = charts.municipality_map(data, value=value, title=title, value_label=value_label, money=money, unit=unit,
                                   boundaries=database().boundaries, selected=f.munis if f else ())
+    brief.add_figure(fig, title)
     st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, on_select=lambda: _on_map_click(key),
                     selection_mode="points")
     st.caption(T.MAP_HINT)
 
 
 def money_table(frame: pd.DataFrame, money_cols=(), share_cols=(), growth_cols=(), height: int | None = None,
-                number_cols: dict[str, int] | None = None, thousand_cols=(), date_cols=()) -> None:
+                number_cols: dict[str, int] | None = None, thousand_cols=(), date_cols=(),
+                title: str | None = None) -> None:
     """A table with Russian headers and Russian-formatted numbers («—» where there is no value).
 
     money_cols in millions (1 decimal), thousand_cols in thousands (no decimals), number_cols
-    {column: decimals} as they are, date_cols as dd.mm.yyyy.
+    {column: decimals} as they are, date_cols as dd.mm.yyyy. `title`: the table's name in the «Справка»
+    (not drawn; by default kuban.app.brief.TABLE_TITLES names the page's tables in order).
     """
     shown = frame.copy()
     for c in money_cols:
@@ -412,13 +429,15 @@ def money_table(frame: pd.DataFrame, money_cols=(), share_cols=(), growth_cols=(
               for c in (*money_cols, *share_cols, *growth_cols, *thousand_cols, *(number_cols or {}))}
     st.dataframe(shown.rename(columns=T.COL), hide_index=True, width="stretch", height=height or "auto",
                  column_config=config)
+    brief.add_table(shown.rename(columns=T.COL), title)
 
 
-def text_table(frame: pd.DataFrame) -> None:
+def text_table(frame: pd.DataFrame, title: str | None = None) -> None:
     """st.table of text, headers included, shown as written (st.table renders Markdown in every cell)."""
     shown = frame.map(fmt.md)
     shown.columns = [fmt.md(c) for c in frame.columns]
     st.table(shown, hide_index=True)
+    brief.add_table(frame, title)
 
 
 def wide_columns(*labels: str) -> dict:
@@ -468,6 +487,37 @@ def downloads(items: list[tuple[str, str, object]], f: Filters | None, data_to: 
                            file_name=export.file_name(stem, label, "xlsx"), mime=XLSX_MIME,
                            help=T.DOWNLOAD_XLSX_HELP, on_click="ignore", key=f"dl-w-{stem}",
                            icon=":material/table_view:")
+    _brief_buttons(f, label, who, folder)
+
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _brief_buttons(f: Filters | None, label: str, who, folder) -> None:
+    """«Справка (Word)» and «Справка (HTML)» of this page run (kuban/app/brief.py), once per run, on analytic pages
+    only (those that called `page`). Built on click from a snapshot taken now; each download is audited."""
+    b = brief.current()
+    if f is None or b is None or b.buttons_drawn:
+        return
+    b.buttons_drawn = True
+    snap = brief.snapshot(b)
+
+    def build(form: str) -> bytes:
+        signin.record(folder, who, "download", what=brief.audit_what(snap), filter=label, detail=form)
+        if form == "html":
+            from kuban.app import brief_html
+            return brief_html.to_html(snap)
+        from kuban.app import brief_docx
+        return brief_docx.build(snap)
+
+    c0, c1, c2, _ = st.columns([3, 1.3, 1.3, 1.3], vertical_alignment="center")
+    c0.markdown(T.BRIEF_DOWNLOADS)
+    c1.download_button(T.BRIEF_DOCX, data=lambda: build("docx"), file_name=brief.file_name(snap, label, "docx"),
+                       mime=DOCX_MIME, help=T.BRIEF_DOCX_HELP, on_click="ignore", key=f"dl-brief-docx-{snap.page}",
+                       icon=":material/description:")
+    c2.download_button(T.BRIEF_HTML, data=lambda: build("html"), file_name=brief.file_name(snap, label, "html"),
+                       mime="text/html", help=T.BRIEF_HTML_HELP, on_click="ignore",
+                       key=f"dl-brief-html-{snap.page}", icon=":material/html:")
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -190,7 +190,8 @@ def test_pages_offer_the_workbook_beside_the_two_csvs(monkeypatch, page, stems):
     at = start(monkeypatch, SMALL, page)
     buttons = at.get("download_button")
     labels = [b.proto.label for b in buttons]
-    assert labels == [T.DOWNLOAD_EXCEL, T.DOWNLOAD_PLAIN, T.DOWNLOAD_XLSX] * len(stems)
+    # three buttons per download, then the page's «Справка» row (tests/app/test_brief.py)
+    assert labels == [T.DOWNLOAD_EXCEL, T.DOWNLOAD_PLAIN, T.DOWNLOAD_XLSX] * len(stems) + [T.BRIEF_DOCX, T.BRIEF_HTML]
     xlsx = [b for b in buttons if b.proto.label == T.DOWNLOAD_XLSX]
     assert [b.proto.id.rsplit("-dl-w-", 1)[1] for b in xlsx] == stems
     assert all(b.proto.deferred_file_id and b.proto.ignore_rerun for b in xlsx)   # built only on click
