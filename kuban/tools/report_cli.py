@@ -212,16 +212,19 @@ def run_page(folder: Path, page: str, scope, query: dict):
 # --- The document -----------------------------------------------------------------------------------------
 
 def document(b, form: str) -> tuple[bytes, bool]:
-    """The document's bytes; and False when a Word document had to be made without its pictures."""
+    """The document's bytes, built as the page's button builds it; and False when a Word document had to be made
+    without its pictures (no Chromium: kuban/app/brief_images.py)."""
     if form == "html":
         from kuban.app import brief_html
         return brief_html.to_html(b), True
-    from kuban.app import brief_docx, brief_images
-    try:
-        pictures = brief_images.png([f.fig for f in b.figures])
-    except brief_images.ChartsUnavailable:
-        pictures = None
-    return brief_docx.to_docx(b, pictures), pictures is not None
+    import io
+    import zipfile
+
+    from kuban.app import brief_docx
+    data = brief_docx.build(b)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        pictures = any(n.startswith("word/media/") for n in z.namelist())
+    return data, pictures or not b.figures
 
 
 def write_atomically(out: Path, data: bytes) -> None:
