@@ -120,6 +120,18 @@ def figure_title(fig: go.Figure, fallback: str = "") -> str:
         return fallback
 
 
+def printable(fig: go.Figure, max_height: int | None = None) -> go.Figure:
+    """A copy of a page's figure for a document: every axis with room for its tick labels (Streamlit's theme
+    turns `automargin` on in the browser; plotly.js alone, in a file or in kaleido, would cut them at the page's
+    10 px margins), not taller than `max_height` pixels. The page's figure is not changed."""
+    out = go.Figure(fig)
+    out.update_xaxes(automargin=True)
+    out.update_yaxes(automargin=True)
+    if max_height and (out.layout.height or 0) > max_height:
+        out.update_layout(height=max_height)
+    return out
+
+
 # --- The filter in words ------------------------------------------------------------------------------
 
 def filter_words(f, division_names: dict | None = None) -> str:

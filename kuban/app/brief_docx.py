@@ -23,7 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from kuban import texts as T
-from kuban.app.brief import Brief, rows_note
+from kuban.app.brief import Brief, printable, rows_note
 
 FONT = "Times New Roman"
 BODY_PT, TABLE_PT, SMALL_PT = 13, 10, 11
@@ -38,7 +38,7 @@ def build(b: Brief) -> bytes:
     (and a note saying so)."""
     from kuban.app import brief_images
     try:
-        pictures = brief_images.png([f.fig for f in b.figures])
+        pictures = brief_images.png([printable(f.fig) for f in b.figures])
     except brief_images.ChartsUnavailable:
         pictures = None
     return to_docx(b, pictures)

@@ -11,7 +11,6 @@ charts, each table and the notes start a new page; a table's header row repeats 
 """
 from __future__ import annotations
 
-import copy
 import html
 import json
 
@@ -19,8 +18,9 @@ import plotly.io as pio
 import plotly.offline
 
 from kuban import texts as T
-from kuban.app.brief import Brief, rows_note
+from kuban.app.brief import Brief, printable, rows_note
 
+WIDE_COLUMNS = 8          # a table with more columns is set smaller to fit the 17 cm width
 MAX_CHART_PX = 880        # A4 printable height at 2 cm margins ≈ 970 CSS px, less the caption
 CONFIG = {"locale": "ru", "displaylogo": False, "responsive": True,
           "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
@@ -60,9 +60,12 @@ p { margin: 0 0 6pt; }
 .note, .small { font-size: 11pt; }
 .demo { border: 1px solid #b38600; background: #fff8e1; padding: 6pt 8pt; font-weight: bold; font-size: 11pt; }
 table { border-collapse: collapse; width: 100%; font-size: 10pt; }
-th, td { border: 1px solid #666; padding: 2pt 4pt; vertical-align: top; }
+th, td { border: 1px solid #666; padding: 2pt 4pt; vertical-align: top; overflow-wrap: anywhere; hyphens: auto; }
 th { background: #eef0f3; text-align: center; }
-td.num { text-align: right; white-space: nowrap; }
+td.num { text-align: right; overflow-wrap: normal; }   /* numbers hold no-break spaces: never split */
+table.wide { font-size: 8.5pt; }
+table.wide th, table.wide td { padding: 1pt 2pt; }
+.table-wrap { overflow-x: auto; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 table.kpi { font-size: 12pt; }
@@ -91,10 +94,8 @@ def _numeric(text: str) -> bool:
 
 def _figure_html(fig, n: int) -> str:
     """The figure as a div and its Plotly.newPlot call (no JavaScript library), not taller than a printed page."""
-    copy_ = copy.deepcopy(fig)
+    copy_ = printable(fig, MAX_CHART_PX)
     height = copy_.layout.height or 450
-    if height > MAX_CHART_PX:
-        height = MAX_CHART_PX
     copy_.update_layout(height=height, width=None, autosize=True)
     return pio.to_html(copy_, include_plotlyjs=False, full_html=False, config=CONFIG, default_width="100%",
                        default_height=f"{height}px", div_id=f"figure-{n}", validate=False)
@@ -141,14 +142,16 @@ def to_html(b: Brief) -> bytes:
 
     for n, t in enumerate(b.tables, start=1):
         heading = T.BRIEF_TABLES if len(b.tables) == 1 else t.title
+        wide = ' class="wide"' if len(t.frame.columns) > WIDE_COLUMNS else ""
         w(f'<section class="table">\n<h2>{e(heading)}</h2>\n'
-          f'<p class="table-caption">{e(T.BRIEF_TABLE_CAPTION.format(n=n, title=t.title))}</p>\n<table>\n<thead><tr>')
+          f'<p class="table-caption">{e(T.BRIEF_TABLE_CAPTION.format(n=n, title=t.title))}</p>\n'
+          f'<div class="table-wrap"><table{wide}>\n<thead><tr>')
         w("".join(f"<th>{e(str(c))}</th>" for c in t.frame.columns) + "</tr></thead>\n<tbody>\n")
         numeric = [len(t.frame) > 0 and t.frame[c].map(_numeric).all() for c in t.frame.columns]
         for values in t.frame.itertuples(index=False):
             w("<tr>" + "".join(f'<td class="num">{e(str(v))}</td>' if numeric[j] else f"<td>{e(str(v))}</td>"
                                for j, v in enumerate(values)) + "</tr>\n")
-        w("</tbody>\n</table>\n")
+        w("</tbody>\n</table></div>\n")
         for text in (t.note, rows_note(t)):
             if text:
                 w(f'<p class="small">{e(text)}</p>\n')
