@@ -480,3 +480,44 @@ def test_read_file_gives_raw_text_and_sheet_lines(tmp_path):
     assert raw.frame[2].tolist() == ["март 2025", "2025-03-01", "2025-03-01", "2025-02-01", ""]
     assert raw.frame[3].tolist() == [f"1 234{NBSP}567,89", "2000000", f"1{NNBSP}500,5", "45717", "3282285.39"]
     assert [(ln, col) for ln, _r, col in raw.problems] == [(10, "Отгружено, руб.")]
+
+
+# --- The old binary format (.xls, BIFF8), written with xlwt ------------------------------------------------------
+
+def test_an_xls_workbook_loads_with_the_same_rules(tmp_path):
+    """Row numbers as Excel shows them: a title in row 1, an empty row 2, the header in row 3."""
+    import xlwt
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("Отгрузка")
+    ws.write(0, 0, "Отгрузка за ноябрь 2025")
+    for c, h in enumerate(["ИНН", "Период", "Отгружено, руб.", "Экспорт, руб."]):
+        ws.write(2, c, h)
+    ws.write(3, 0, "2310000011")                                                     # row 4: a date cell
+    ws.write(3, 1, datetime(2025, 11, 1), xlwt.easyxf(num_format_str="DD.MM.YYYY"))
+    ws.write(3, 2, 160000000.0)
+    ws.write(4, 0, 2310000043)                                                       # row 5: INN as a number,
+    ws.write(4, 1, "11.2025")                                                        # month and money as text
+    ws.write(4, 2, "5\u00a0000\u00a0000,5")
+    ws.write(5, 0, 2310000029)                                                       # row 6: export above
+    ws.write(5, 1, "ноябрь 2025")                                                    # shipments → refused
+    ws.write(5, 2, 10.0)
+    ws.write(5, 3, 20.0)
+    ws.write(6, 0, "Итого")                                                          # row 7: a total row
+    ws.write(6, 2, 165000010.5)
+    path = tmp_path / "data" / "shipments" / "ноябрь.xls"
+    path.parent.mkdir(parents=True)
+    wb.save(str(path))
+    assert sniff(path) == "xls"
+    assert recognise_table(path) == "shipments"
+    result = load_folder(tmp_path / "data")
+    s = result.tables["shipments"]
+    assert s[["inn", "period", "shipped_rub", "_line"]].values.tolist() == [
+        ["2310000011", pd_ts("2025-11-01"), 160_000_000.0, 4], ["2310000043", pd_ts("2025-11-01"), 5_000_000.5, 5]]
+    refused = result.problems[result.problems["kind"] == "refused_row"]
+    assert refused[["line", "column"]].values.tolist() == [[6, "Экспорт, руб."], [7, "ИНН"]]
+    assert "Итого" in refused.iloc[1]["reason"]
+
+
+def pd_ts(text: str):
+    import pandas as pd
+    return pd.Timestamp(text)
