@@ -26,6 +26,7 @@ import shutil
 import struct
 import threading
 import time
+import weakref
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -174,6 +175,7 @@ class _Renderer:
 
 
 _LOCK = threading.Lock()
+_exiting = False
 _renderer: _Renderer | None = None
 _closer: threading.Timer | None = None
 
@@ -182,6 +184,8 @@ def _get() -> _Renderer:
     """The warm browser, started now if there is none (call under _LOCK)."""
     global _renderer
     if _renderer is None:
+        if _exiting:
+            raise ChartsUnavailable("the process is ending")
         path = chromium_path()
         if path is None:
             raise ChartsUnavailable("no Chromium: set KUBAN_CHROMIUM or install Debian's chromium (make chromium)")
@@ -225,7 +229,24 @@ def close() -> None:
         _close_locked()
 
 
-atexit.register(close)
+def _at_exit() -> None:
+    """The process ends: no browser starts any more (a `warm()` still on its way gives up), the running one closes."""
+    global _exiting
+    _exiting = True
+    close()
+
+
+# At exit, the browser closes before weakref's finalizers run: its profile folder is a TemporaryDirectory whose
+# clean-up (a weakref.finalize) would otherwise run first and fail on the folder the still running Chromium writes
+# into. weakref registers its exit hook with atexit when the first finalizer is made, and atexit runs the last
+# registered first: so a finalizer is made here, before ours is registered.
+class _Anchor:
+    pass
+
+
+_ANCHOR = _Anchor()
+weakref.finalize(_ANCHOR, lambda: None)
+atexit.register(_at_exit)
 
 
 def warm() -> None:

@@ -259,9 +259,6 @@ def run(args) -> int:
     folder = Path(args.data_dir or paths.data_dir()).expanduser().resolve()
     if not folder.is_dir():
         raise ReportFailed(T.CLI_NO_FOLDER.format(folder=folder), code=2)
-    if form == "docx":
-        from kuban.app import brief_images
-        brief_images.warm()         # Chromium starts while the page runs
     db = DataSource(folder).get()   # the data version the store holds, else built now (the page then opens it)
     try:
         scope = _scope(folder, db, args.as_user)
@@ -269,6 +266,9 @@ def run(args) -> int:
         date_from, date_to = _months(db.for_scope(scope), args.date_from, args.date_to)
     finally:
         db.close()
+    if form == "docx":
+        from kuban.app import brief_images
+        brief_images.warm()         # Chromium starts while the page runs
     query = {k: v for k, v in (("mo", names), ("from", date_from), ("to", date_to)) if v}
     b, label = run_page(folder, page, scope, query)
     data, with_pictures = document(b, form)
