@@ -501,6 +501,8 @@ def _brief_buttons(f: Filters | None, label: str, who, folder) -> None:
         return
     b.buttons_drawn = True
     snap = brief.snapshot(b)
+    from kuban.app import brief_images
+    brief_images.warm()       # Chromium starts now, in the background, so a click does not wait for it
 
     def build(form: str) -> bytes:
         signin.record(folder, who, "download", what=brief.audit_what(snap), filter=label, detail=form)
