@@ -176,6 +176,7 @@ class _Renderer:
 
 _LOCK = threading.Lock()
 _exiting = False
+_warming = False                 # a warm() thread is on its way (reruns of a page need not start another)
 _renderer: _Renderer | None = None
 _closer: threading.Timer | None = None
 
@@ -252,16 +253,21 @@ atexit.register(_at_exit)
 def warm() -> None:
     """Start the browser in the background (no wait), so that the first «Справка» need not: e.g. when a page with
     the «Справка» buttons is drawn. Does nothing when it is running or there is no Chromium."""
-    if _renderer is not None or not available():
+    global _warming
+    if _renderer is not None or _warming or _exiting or not available():
         return
+    _warming = True
 
     def start():
-        with _LOCK:
-            try:
+        global _warming
+        try:
+            with _LOCK:
                 _get()
                 _schedule_close()
-            except ChartsUnavailable:
-                pass
+        except ChartsUnavailable:
+            pass
+        finally:
+            _warming = False
 
     threading.Thread(target=start, name="kuban-brief-images-warm", daemon=True).start()
 
