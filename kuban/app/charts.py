@@ -501,7 +501,7 @@ def lq_quadrant(frame: pd.DataFrame, *, threshold: float, title: str, x_title: s
     """
     data = frame.dropna(subset=[x, y])
     if data.empty:
-        return empty(empty_text)
+        return empty(empty_text, title=title)
     peak = float(data[size].max()) or 1.0
     sizeref = 2.0 * peak / (48 ** 2)
     hover = T.CHART_QUADRANT_HOVER.format(

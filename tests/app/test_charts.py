@@ -98,3 +98,13 @@ def test_time_series_share_one_period_axis():
             "янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")]
         assert fig.layout.xaxis.range[0] == pd.Timestamp("2024-12-16")
     assert figures[0].data[1].hovertemplate.startswith("%{customdata}, год назад<br>")
+
+
+def test_an_empty_quadrant_keeps_its_title():
+    """Documents caption a chart by its title («Рисунок N — …»): an empty chart keeps it."""
+    import pandas as pd
+    from kuban.app import charts
+    fig = charts.lq_quadrant(pd.DataFrame({"lq": [], "change": [], "employees": [], "municipality": [],
+                                           "quadrant": []}), threshold=1.25, title="Квадрант", x_title="x",
+                             y_title="y", size_unit="чел.")
+    assert fig.layout.title.text and "Квадрант" in fig.layout.title.text
