@@ -172,6 +172,9 @@ class _Renderer:
     def _stop_loop(self) -> None:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(10)
+        if not self.thread.is_alive() and not self.loop.is_closed():
+            # Closed here, not by the garbage collector at interpreter exit (which prints a traceback).
+            self.loop.close()
 
 
 _LOCK = threading.Lock()
