@@ -6,7 +6,8 @@ reader has it), tables 10 pt, headings bold; the demo notice first when the data
 conditions (filter in words, the last month of data, made when and by whom); the headline figures as a two-column
 table (figure, value with its change); each chart a picture at the text width with the caption «Рисунок N — …»
 below it (a SEQ field, so Word can list and renumber figures); each table with «Таблица N — …» above it, its
-header row repeated on every page (w:tblHeader) and rows kept whole; the note of rows left out; the method notes;
+header row repeated on every page (w:tblHeader), rows kept whole, columns as wide as their numbers and words need
+(a table of more than 7 columns on a landscape page); the note of rows left out; the method notes;
 page numbers in the footer (a PAGE field). Numbers are the page's own Russian text («1 234,5», «млн ₽»).
 """
 from __future__ import annotations
@@ -15,7 +16,7 @@ import io
 import struct
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -57,6 +58,9 @@ def _fonts(style_or_run_font, size: float | None = None, bold: bool | None = Non
     fonts = f._element.get_or_add_rPr().get_or_add_rFonts()      # Cyrillic, complex and East Asian text too
     for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
         fonts.set(qn(attr), FONT)
+    # The template's headings name theme fonts (Calibri Light), which win over the names above: removed.
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
 
 
 def _style(doc) -> None:
@@ -133,6 +137,67 @@ def _cell(cell, text: str, size: float = TABLE_PT, bold: bool = False, align=Non
         r2 = p2.add_run(small)
         r2.font.size = Pt(size - 1)
         r2.italic = True
+
+
+WIDE_TABLE_COLUMNS = 7                  # a table with more columns is printed on a landscape page
+# Width of a character per point of size, in cm: Times New Roman (and Liberation Serif, metric-compatible, which
+# LibreOffice puts in its place) averages ~0.6 em for Cyrillic words and digits.
+CM_PER_CHAR = 0.0215
+CROWDED_COLUMNS, CROWDED_PT = 10, 9     # a table of more columns is set smaller
+CELL_MARGIN_CM = 0.1                    # a table cell's left and right margin each (Word's default is 0.19 cm)
+CELL_PAD_CM = 2 * CELL_MARGIN_CM + 0.05
+BOLD = 1.1                              # header cells are bold
+
+
+def _column_widths(frame, numeric: list[bool], text_cm: float, pt: float) -> list[float]:
+    """Widths (cm) that fill `text_cm`: a number never wraps, no word is broken (headers' and cells' words up to
+    16 characters), and the room left goes to the columns with longer text."""
+    cw = CM_PER_CHAR * pt
+    mins, wants = [], []
+    for col, is_number in zip(frame.columns, numeric):
+        cells = [str(v) for v in frame[col]]
+        head_word = BOLD * max((len(w) for w in str(col).split()), default=1)
+        longest = max((len(x) for x in cells), default=1)
+        word = max((len(w) for x in cells for w in x.split()), default=1)
+        low = max(head_word, longest if is_number else min(word, 16))
+        mins.append(low)
+        wants.append(max(low, min(longest, 40)))
+    need = [m * cw + CELL_PAD_CM for m in mins]
+    room = text_cm - sum(need)
+    if room <= 0:                      # even the least does not fit: numbers keep theirs, text columns shrink alike
+        fixed = sum(n for n, is_number in zip(need, numeric) if is_number)
+        text = sum(need) - fixed
+        scale = max(text_cm - fixed, 0.1 * text) / text if text else 1.0
+        widths = [n if is_number else n * scale for n, is_number in zip(need, numeric)]
+        return [w * text_cm / sum(widths) for w in widths]
+    extra = [w - m for w, m in zip(wants, mins)]
+    spread = sum(extra) or len(extra)
+    return [n + room * ((e if sum(extra) else 1) / spread) for n, e in zip(need, extra)]
+
+
+def _set_widths(t, widths_cm: list[float]) -> None:
+    t.autofit = False
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(int(CELL_MARGIN_CM / 2.54 * 1440)))      # twentieths of a point
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    t._tbl.tblPr.append(margins)
+    for j, w in enumerate(widths_cm):
+        t.columns[j].width = Cm(w)
+        for cell in t.columns[j].cells:
+            cell.width = Cm(w)
+
+
+def _orient(doc, landscape: bool) -> float:
+    """A new section (on a new page) in the orientation asked; returns its text width in cm."""
+    sec = doc.add_section(WD_SECTION.NEW_PAGE)
+    sec.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    sec.page_width, sec.page_height = (PAGE_H, PAGE_W) if landscape else (PAGE_W, PAGE_H)
+    sec.left_margin, sec.right_margin = MARGIN_LEFT, MARGIN_RIGHT
+    sec.top_margin, sec.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
+    return (sec.page_width - sec.left_margin - sec.right_margin) / Cm(1)
 
 
 def _numeric(text: str) -> bool:
@@ -222,7 +287,15 @@ def to_docx(b: Brief, pictures: list[bytes] | None) -> bytes:
             _field(cap, "SEQ Рисунок \\* ARABIC", str(n))
             cap.add_run(tail.format(title=f.title))
 
+    portrait_cm = (PAGE_W - MARGIN_LEFT - MARGIN_RIGHT) / Cm(1)
+    landscape = False
     for n, table in enumerate(b.tables, start=1):
+        wide = len(table.frame.columns) > WIDE_TABLE_COLUMNS
+        if wide != landscape:            # a wide table on a landscape page; back to portrait after it
+            landscape = wide
+            text_cm = _orient(doc, landscape)
+        else:
+            text_cm = (PAGE_H - MARGIN_LEFT - MARGIN_RIGHT) / Cm(1) if landscape else portrait_cm
         doc.add_heading(T.BRIEF_TABLES if len(b.tables) == 1 else table.title, level=1)
         cap = doc.add_paragraph()
         cap.paragraph_format.keep_with_next = True
@@ -231,24 +304,29 @@ def to_docx(b: Brief, pictures: list[bytes] | None) -> bytes:
         _field(cap, "SEQ Таблица \\* ARABIC", str(n))
         cap.add_run(tail.format(title=table.title))
         frame = table.frame
+        pt = CROWDED_PT if len(frame.columns) > CROWDED_COLUMNS else TABLE_PT
         t = doc.add_table(rows=1, cols=max(1, len(frame.columns)))
         t.style = "Table Grid"
         t.alignment = WD_TABLE_ALIGNMENT.CENTER
         for cell, col in zip(t.rows[0].cells, frame.columns):
-            _cell(cell, str(col), TABLE_PT, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+            _cell(cell, str(col), pt, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         _repeat_header(t.rows[0])
         numeric = [frame[c].map(_numeric).all() and len(frame) > 0 for c in frame.columns]
         for values in frame.itertuples(index=False):
             cells = t.add_row().cells
             for j, v in enumerate(values):
-                _cell(cells[j], str(v), TABLE_PT, align=WD_ALIGN_PARAGRAPH.RIGHT if numeric[j] else None)
+                _cell(cells[j], str(v), pt, align=WD_ALIGN_PARAGRAPH.RIGHT if numeric[j] else None)
         for row in t.rows[1:]:
             _cant_split(row)
+        if len(frame.columns):
+            _set_widths(t, _column_widths(frame, numeric, text_cm, pt))
         for text in (table.note, rows_note(table)):
             if text:
                 p = doc.add_paragraph(text)
                 p.runs[0].font.size = Pt(SMALL_PT)
 
+    if landscape:
+        _orient(doc, False)
     if b.notes:
         doc.add_heading(T.BRIEF_NOTES, level=1)
         for i, text in enumerate(b.notes, start=1):
