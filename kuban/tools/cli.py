@@ -223,14 +223,11 @@ def _reaches_past_scope(db, sql: str) -> str | None:
 
 def _scope_of(folder: Path, db, user: str):
     """What `user` may see, by the access file (as the dashboard decides it for their login or e-mail)."""
-    from kuban.access import policy
-    from kuban.access.scope import CLI
-    pol = policy.load(folder, db.result.tables["municipalities"])
-    if pol.error:
-        raise CommandFailed(pol.error)
-    s = pol.decide([user], source=CLI)
-    if s is None:
-        raise CommandFailed(T.CLI_AS_NO_ACCESS.format(user=user))
+    from kuban.tools.as_user import NoScope, scope_as
+    try:
+        s = scope_as(folder, db, user)
+    except NoScope as exc:
+        raise CommandFailed(str(exc)) from None
     if s.aggregates_only:
         raise CommandFailed(T.CLI_AS_AGGREGATES.format(user=user))
     return s

@@ -92,18 +92,15 @@ def page_of(text: str) -> str:
 
 def _scope(folder: Path, db, user: str | None):
     """The administrator's view (`user` None), or what the access file gives `user`."""
-    from kuban.access import policy
     from kuban.access.scope import CLI, everything
+    from kuban.tools.as_user import NoScope, scope_as
     from kuban.tools.files_cli import who
     if user is None:
         return everything(user=who(), source=CLI)
-    pol = policy.load(folder, db.result.tables["municipalities"])
-    if pol.error:
-        raise ReportFailed(pol.error)
-    s = pol.decide([user], source=CLI)
-    if s is None:
-        raise ReportFailed(T.CLI_AS_NO_ACCESS.format(user=user))
-    return s
+    try:
+        return scope_as(folder, db, user)
+    except NoScope as exc:
+        raise ReportFailed(str(exc)) from None
 
 
 def _municipalities(db, scope, wanted: list[str], user: str | None) -> list[str]:

@@ -25,6 +25,7 @@ from kuban.app import brief, brief_docx, brief_html
 from kuban.paths import DEFAULT_DATA
 from tests.app.apptest import NB, app, metrics, no_errors, start
 from tests.conftest import FIXTURES, SMALL
+from tests.documents import docx_text as doc_text
 
 KOREN = "Кореновский район"
 ANALYTICS = FIXTURES / "analytics"
@@ -50,15 +51,6 @@ def take(at) -> brief.Brief:
 def read_docx(b: brief.Brief, pictures=None) -> docx.document.Document:
     pictures = [png() for _ in b.figures] if pictures is None else pictures
     return docx.Document(io.BytesIO(brief_docx.to_docx(b, pictures)))
-
-
-def doc_text(d) -> str:
-    """Every paragraph of the body and of its tables, one per line."""
-    lines = [p.text for p in d.paragraphs]
-    for t in d.tables:
-        for row in t.rows:
-            lines += [c.text for c in row.cells]
-    return "\n".join(lines)
 
 
 class Tags(HTMLParser):

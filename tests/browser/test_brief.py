@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, Page, expect
 from kuban import texts as T
 from kuban.access import audit
 from kuban.paths import DEFAULT_DATA
+from tests.documents import docx_text as text_of
 
 from . import conftest as cf
 
@@ -78,14 +79,6 @@ def shown(browser: Browser, server, tmp_path_factory):
               "names": {k: v.name for k, v in files.items()}, "errors": errors}
     context.close()
     return result
-
-
-def text_of(document) -> str:
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines += [c.text for c in row.cells]
-    return "\n".join(lines)
 
 
 def test_word_holds_what_the_page_shows(shown):

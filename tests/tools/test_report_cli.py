@@ -24,6 +24,7 @@ from kuban.access import audit
 from kuban.app import brief_images
 from kuban.paths import ROOT
 from tests.conftest import FIXTURES, SMALL
+from tests.documents import docx_text as text_of
 
 NB = "\u00a0"
 KOREN = "Кореновский район"
@@ -48,15 +49,6 @@ def analytics(tmp_path) -> Path:
     folder = tmp_path / "analytics"
     shutil.copytree(FIXTURES / "analytics", folder, ignore=shutil.ignore_patterns(".kuban"))
     return folder
-
-
-def text_of(document) -> str:
-    """Every paragraph and table cell of a python-docx Document, one per line."""
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines += [c.text for c in row.cells]
-    return "\n".join(lines)
 
 
 def metric_rows(document) -> dict[str, str]:
