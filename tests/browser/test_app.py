@@ -171,10 +171,12 @@ def test_shipments_downloads_match_the_page(page: Page):
     expect_metric(page, T.KPI_EXPORT, f"30,0{NB}млн{NB}₽")          # A 30 + 0, D 0
     expect_metric(page, T.KPI_EXPORT_SHARE, f"10,0{NB}%")         # 30 / 300
     buttons = page.get_by_test_id("stDownloadButton")
-    expect(buttons).to_have_count(3)                   # one download: CSV for Excel, CSV, .xlsx
+    expect(buttons).to_have_count(5)         # one download: CSV for Excel, CSV, .xlsx; then the page's «Справка»
     expect(buttons.first).to_contain_text(T.DOWNLOAD_EXCEL)
     expect(buttons.nth(1)).to_contain_text(T.DOWNLOAD_PLAIN)
     expect(buttons.nth(2)).to_contain_text(T.DOWNLOAD_XLSX)
+    expect(buttons.nth(3)).to_contain_text(T.BRIEF_DOCX)
+    expect(buttons.nth(4)).to_contain_text(T.BRIEF_HTML)
 
     # CSV for Excel: BOM, «;», decimal comma, CRLF.
     name, raw = _download(page, 0)
