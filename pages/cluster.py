@@ -45,33 +45,33 @@ else:
     st.markdown(fmt.md_format(T.CLUSTER_SPEC_ANSWER, basis=by, lq=lq_text, items=items) if items
                 else fmt.md_format(T.CLUSTER_SPEC_NONE, basis=by, lq=lq_text))
     if h["thin"]:
-        st.caption(fmt.md_format(T.CLUSTER_SPEC_THIN, ent=fmt.number(d.min_enterprises),
+        ui.note(fmt.md_format(T.CLUSTER_SPEC_THIN, ent=fmt.number(d.min_enterprises),
                                  emp=fmt.number(d.min_employees), n=len(h["thin"]), items=", ".join(h["thin"])))
     heat = cluster_view.display_order(a.lqs, basis)
     columns = cluster_view.heatmap_columns(d, h["codes_without_data"])
     ui.chart(charts.lq_heatmap(heat, value=f"lq_{basis}", columns=columns, title=T.CHART_LQ_HEATMAP.format(basis=by)),
              key="cl-heat")
     hidden = a.lqs["oktmo"].nunique() - heat["oktmo"].nunique()
-    st.caption(T.CHART_LQ_HEATMAP_NOTE + (" " + T.CHART_LQ_HIDDEN.format(n=hidden) if hidden else ""))
+    ui.note(T.CHART_LQ_HEATMAP_NOTE + (" " + T.CHART_LQ_HIDDEN.format(n=hidden) if hidden else ""))
     bubbles = cluster_view.quadrant_frame(a.lqs, basis)
     ui.chart(charts.lq_quadrant(bubbles, threshold=d.lq_threshold,
                                 title=T.CHART_LQ_QUADRANT.format(basis=by, years=d.years_back),
                                 x_title=T.CLUSTER_AXIS_LQ, y_title=T.CLUSTER_AXIS_CHANGE.format(years=d.years_back),
                                 size_unit=T.CLUSTER_EMPLOYEES_UNIT), key="cl-quadrant")
-    st.caption(T.CHART_LQ_QUADRANT_NOTE.format(lq=lq_text) + " " + "; ".join(T.CLUSTER_QUADRANT_HINTS.values()) + ".")
+    ui.note(T.CHART_LQ_QUADRANT_NOTE.format(lq=lq_text) + " " + "; ".join(T.CLUSTER_QUADRANT_HINTS.values()) + ".")
     no_change = bubbles[bubbles["change"].isna()]["municipality"]
     if len(no_change):
-        st.caption(fmt.md_format(T.CHART_LQ_NO_CHANGE, years=d.years_back, items=", ".join(no_change)))
+        ui.note(fmt.md_format(T.CHART_LQ_NO_CHANGE, years=d.years_back, items=", ".join(no_change)))
 
 st.subheader(T.CLUSTER_MEMBERS_HEADER)
 if a.members is None:
     st.info(T.ACCESS_ENTERPRISES_HIDDEN, icon=":material/lock:")
 else:
-    st.caption(T.CLUSTER_MEMBERS_NOTE)
+    ui.note(T.CLUSTER_MEMBERS_NOTE)
     cluster_ui.members_table(a.members)
 
 st.subheader(T.CLUSTER_VS_HEADER)
-st.caption(fmt.md_format(T.CLUSTER_VS_NOTE, place=fmt.place(f)))
+ui.note(fmt.md_format(T.CLUSTER_VS_NOTE, place=fmt.place(f)))
 versus = lambda measure: {f"c_{measure}": T.SERIES_CLUSTER, f"r_{measure}": T.SERIES_REST}  # noqa: E731
 c = st.columns(2)
 with c[0]:
@@ -93,7 +93,7 @@ st.markdown(f"**{T.CLUSTER_VS_TABLE}**")
 cluster_ui.trend_table(a.trend)
 
 st.subheader(T.CLUSTER_REQ_HEADER)
-st.caption(T.CLUSTER_REQ_NOTE)
+ui.note(T.CLUSTER_REQ_NOTE)
 first = a.requirements.iloc[0]
 if first["passed"] is None:
     st.info(T.CLUSTER_REQ_HIDDEN, icon=":material/lock:")
@@ -104,7 +104,7 @@ else:
 cluster_ui.requirements_table(a.requirements)
 
 st.subheader(T.CLUSTER_COMPARE_HEADER)
-st.caption(T.CLUSTER_COMPARE_NOTE)
+ui.note(T.CLUSTER_COMPARE_NOTE)
 pair = cluster_ui.compare_choice(paths.data_dir())
 if pair:
     both = [cluster.analyse(ui.run, x, f.munis, f.date_from, f.date_to) for x in pair]

@@ -19,7 +19,7 @@ ui.metric(c[1], T.KPI_PRODUCTIVITY, fmt.money(total.productivity_rub), total.pro
           total.productivity_prev_rub, help=T.KPI_PRODUCTIVITY_HELP)
 ui.metric(c[2], T.KPI_HEADCOUNT, f"{fmt.number(total.employees_avg)}{fmt.NBSP}{T.UNIT_PEOPLE}",
           total.employees_avg, total.employees_avg_prev)
-st.caption(T.PRODUCERS_NOTE.format(n=fmt.number(total.enterprises)))
+ui.note(T.PRODUCERS_NOTE.format(n=fmt.number(total.enterprises)))
 
 monthly = ui.run("production_monthly", p)
 ui.chart(charts.monthly_trend(monthly, value="output_rub", prev="output_prev_rub", title=T.CHART_OUTPUT_MONTHLY,
@@ -58,7 +58,7 @@ st.subheader(T.TABLE_TOP_OUTPUT)
 ui.money_table(firms.head(20)[["inn", "name", "municipality", "output_rub", "output_growth", "productivity_rub",
                                "productivity_growth", "employees_avg"]], **table)
 st.subheader(T.TABLE_TOP_PRODUCTIVITY)
-st.caption(T.TABLE_TOP_PRODUCTIVITY_NOTE)
+st.caption(T.TABLE_TOP_PRODUCTIVITY_NOTE)   # the table's note in «Справка» (brief.TABLE_TITLES)
 growth = firms.dropna(subset=["productivity_growth"]).nlargest(20, "productivity_growth")
 ui.money_table(growth[["inn", "name", "municipality", "productivity_growth", "productivity_rub", "employees_avg",
                        "output_rub", "output_growth"]], **table)

@@ -34,7 +34,7 @@ with right:
                          top=44))
 
 st.subheader(T.INTENSITY_TITLE)
-st.caption(T.INTENSITY_NOTE)
+ui.note(T.INTENSITY_NOTE)
 ui.municipality_map(by_muni_support, "intensity", T.MAP_INTENSITY, T.KPI_INTENSITY, key="map-subsidies",
                     money=False, unit=T.INTENSITY_UNIT_SHORT)
 ui.chart(charts.bars(by_muni_support, label="municipality", value="intensity", title=T.CHART_INTENSITY, kind="number",

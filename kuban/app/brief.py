@@ -31,18 +31,14 @@ PAGE_TITLES = {"overview": T.OVERVIEW_TITLE, "shipments": T.SHIPMENTS_TITLE, "pr
                "loans": T.LOANS_TITLE, "subsidies": T.SUBSIDIES_TITLE, "cluster": T.CLUSTER_TITLE}
 PAGE_OF_TITLE = {title: page for page, title in PAGE_TITLES.items()}
 
-# Titles (and notes) of a page's tables drawn by ui.money_table / ui.text_table without a title, in drawing order;
-# method notes the page shows as static captions. (Pages stay as they are: these name what they draw.)
+# Titles (and notes) of a page's tables drawn by ui.money_table / ui.text_table without a title, in drawing order.
+# (Pages stay as they are: these name what they draw.) Method notes come from the page's `ui.note` calls.
 TABLE_TITLES = {
     "shipments": [(T.TABLE_TOP, None)],
     "production": [(T.TABLE_TOP_OUTPUT, None), (T.TABLE_TOP_PRODUCTIVITY, T.TABLE_TOP_PRODUCTIVITY_NOTE)],
     "loans": [(T.TABLE_LOANS, None)],
     "subsidies": [(T.TABLE_RECIPIENTS, None)],
     "cluster": [(T.CLUSTER_COMPARE_HEADER, None)],
-}
-PAGE_NOTES = {
-    "subsidies": [T.INTENSITY_NOTE],
-    "cluster": [T.CLUSTER_REQ_NOTE],
 }
 
 
@@ -168,8 +164,6 @@ def start(page: str, title: str, note: str | None, filter_text: str, data_to: st
     """A new Brief for this page run (replacing the last run's)."""
     b = Brief(page=page, title=title, note=plain(note), filter_text=filter_text, data_to=data_to, demo=demo,
               user=user, made=datetime.now().strftime("%d.%m.%Y %H:%M"))
-    for text in PAGE_NOTES.get(page, []):
-        b.notes.append(plain(text))
     _state()[KEY] = b
     return b
 

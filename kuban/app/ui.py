@@ -440,6 +440,12 @@ def text_table(frame: pd.DataFrame, title: str | None = None) -> None:
     brief.add_table(frame, title)
 
 
+def note(text: str) -> None:
+    """A method note under a chart or table (Markdown the caller made safe), also a note of the page's «Справка»."""
+    st.caption(text)
+    brief.add_note(text)
+
+
 def wide_columns(*labels: str) -> dict:
     """Column settings that give the named (Russian-labelled) columns the room they need."""
     return {label: st.column_config.TextColumn(width="large") for label in labels}
