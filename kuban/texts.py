@@ -922,6 +922,7 @@ CLI_REPORT_BAD_MONTH = "«{value}» — не месяц: нужен вид ГГ�
 CLI_REPORT_UNKNOWN_PAGE = "Нет страницы «{page}»; справка есть у страниц: {pages}"
 CLI_REPORT_CLOSEST = " (похоже на {page})"
 CLI_REPORT_MUNI_NOT_PERMITTED = "«{user}» не видит муниципальное образование «{name}» (по файлу доступа)"
+CLI_REPORT_UNKNOWN_DIVISION = "Раздела ОКВЭД «{code}» нет среди обрабатывающих производств; есть: {codes}"
 CLI_REPORT_NO_MONTHS = "В данных нет ни одного месяца: справку составить не из чего"
 CLI_REPORT_PERIOD_REVERSED = "Месяц --from {first} позже месяца --to {last}"
 CLI_REPORT_MONTH_OUTSIDE = "За {month} данных нет: они есть с {first} по {last}"

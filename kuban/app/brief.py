@@ -135,7 +135,7 @@ def filter_words(f, division_names: dict | None = None) -> str:
     chosen municipality and division named (a document has room), unlike the page's one-line caption."""
     munis = ", ".join(f.muni_names) if f.muni_names else T.WHOLE_KRAI
     names = division_names or {}
-    divisions = "; ".join(f"{d} {names.get(d) or ''}".strip() for d in f.divisions) if f.divisions \
+    divisions = "; ".join(fmt.division_label(d, names.get(d)) for d in f.divisions) if f.divisions \
         else T.BRIEF_ALL_DIVISIONS
     return T.BRIEF_FILTER.format(munis=munis, divisions=divisions, period=fmt.period(f.date_from, f.date_to))
 

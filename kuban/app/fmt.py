@@ -117,6 +117,11 @@ _MD_WHITESPACE = re.compile(r"[ \t\r\n\f\v]+")
 _MD_AUTOLINK = re.compile(r"(?i)(?<=http)(?=:)|(?<=https)(?=:)|(?<=www)(?=\.)|(?=@)")
 
 
+def division_label(code: str, name: str | None) -> str:
+    """An OKVED division as the sidebar shows it: «28 Производство машин и оборудования…»."""
+    return f"{code} {name or ''}".strip()
+
+
 def md(text) -> str:
     """Data text for Streamlit Markdown, shown as written.
 

@@ -167,7 +167,7 @@ def sidebar_filters() -> Filters | None:
     name_to_oktmo = dict(zip(munis["name"], munis["oktmo"]))
     division_names = dict(zip(divisions["division"], divisions["name"]))
     muni_options, div_options = list(munis["name"]), list(divisions["division"])
-    div_label = lambda d: f"{d} {division_names.get(d) or ''}".strip()  # noqa: E731
+    div_label = lambda d: fmt.division_label(d, division_names.get(d))  # noqa: E731
     has_months = not pd.isna(bounds["last_period"])
     if has_months:
         first, last = bounds["first_period"].date(), bounds["last_period"].date()

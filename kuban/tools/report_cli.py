@@ -1,4 +1,4 @@
-"""`python -m kuban report PAGE [--mo NAME ...] [--from YYYY-MM] [--to YYYY-MM] [--format docx|html] --out FILE`:
+"""`python -m kuban report PAGE [--mo NAME ...] [--okved CODE ...] [--from YYYY-MM] [--to YYYY-MM] [--format docx|html] --out FILE`:
 the «Справка» of an analytic page from the command line, the same document as its «Справка (Word)» /
 «Справка (HTML)» buttons.
 
@@ -58,6 +58,8 @@ def add_parser(sub) -> None:
     r.add_argument("page", metavar="PAGE", help="overview | shipments | production | loans | subsidies | cluster")
     r.add_argument("--mo", nargs="+", action="extend", default=[], metavar="NAME",
                    help="municipalities (names in any common spelling, or OKTMO codes); default: the whole krai")
+    r.add_argument("--okved", nargs="+", action="extend", default=[], metavar="CODE",
+                   help="OKVED divisions (two digits, e.g. 10 28); default: all")
     r.add_argument("--from", dest="date_from", type=_month, default=None, metavar="YYYY-MM",
                    help="first month (default: as the dashboard, the last 12 months with data)")
     r.add_argument("--to", dest="date_to", type=_month, default=None, metavar="YYYY-MM", help="last month")
@@ -118,6 +120,22 @@ def _municipalities(db, scope, wanted: list[str], user: str | None) -> list[str]
         if matcher.names[oktmo] not in names:
             names.append(matcher.names[oktmo])
     return names
+
+
+def _divisions(scoped, wanted: list[str]) -> list[str]:
+    """The divisions as the sidebar shows them («28 Производство машин…»), checked against its options (the
+    divisions of section C)."""
+    from kuban.app import fmt
+    from kuban.model import queries
+    divisions = queries.run(scoped, "division_list", {})
+    names = dict(zip(divisions["division"], divisions["name"]))
+    labels = []
+    for code in (w.strip() for w in wanted):
+        if code not in names:
+            raise ReportFailed(T.CLI_REPORT_UNKNOWN_DIVISION.format(code=code, codes=", ".join(sorted(names)) or "—"))
+        if (label := fmt.division_label(code, names[code])) not in labels:
+            labels.append(label)
+    return labels
 
 
 def _months(scoped, date_from: str | None, date_to: str | None) -> tuple[str | None, str | None]:
@@ -261,12 +279,13 @@ def run(args) -> int:
         scope = _scope(folder, db, args.as_user)
         names = _municipalities(db, scope, args.mo, args.as_user)
         date_from, date_to = _months(db.for_scope(scope), args.date_from, args.date_to)
+        divisions = _divisions(db.for_scope(scope), args.okved)
     finally:
         db.close()
     if form == "docx":
         from kuban.app import brief_images
         brief_images.warm()         # Chromium starts while the page runs
-    query = {k: v for k, v in (("mo", names), ("from", date_from), ("to", date_to)) if v}
+    query = {k: v for k, v in (("mo", names), ("okved", divisions), ("from", date_from), ("to", date_to)) if v}
     b, label = run_page(folder, page, scope, query)
     data, with_pictures = document(b, form)
     write_atomically(args.out, data)

@@ -205,6 +205,9 @@ def test_errors_are_one_russian_line(small, tmp_path):
         first="2025-12", last="2025-01")
     assert fails("loans", "--mo", "Нетакойрайон").startswith("Муниципальное образование «Нетакойрайон» не найдено")
     assert fails("loans", "--format", "pdf").startswith("Ошибка в аргументах команды")
+    # the sidebar's divisions: those of section C, 10 to 33
+    assert fails("loans", "--okved", "99") == T.CLI_REPORT_UNKNOWN_DIVISION.format(
+        code="99", codes=", ".join(str(d) for d in range(10, 34)))
     r = kuban("report", "loans", "--out", out, "--data-dir", tmp_path / "nope")
     assert r.returncode == 2 and r.stderr.strip() == T.CLI_NO_FOLDER.format(folder=tmp_path / "nope")
     r = kuban("report", "loans", "--out", tmp_path / "nope" / "x.docx", "--data-dir", small)
@@ -220,3 +223,15 @@ def test_help_names_the_report_command():
     assert r.returncode == 0
     for option in ("--mo", "--from", "--to", "--format", "--out", "--data-dir", "--as"):
         assert option in r.stdout
+
+
+def test_a_division_chosen_on_the_command_line(small, tmp_path):
+    """Division 28 of the small fixture: А (28.25) and Д (28.96), both in Кореновский район: shipments of 2025
+    150 + 130 + 20 = 300 M, as for Кореновский alone; the whole krai has 1 290 M."""
+    out = tmp_path / "обзор.docx"
+    r = kuban("report", "overview", "--okved", "28", "--out", out, "--data-dir", small)
+    assert r.returncode == 0, r.stderr
+    d = docx.Document(str(out))
+    assert T.BRIEF_FILTER.format(munis=T.WHOLE_KRAI, divisions="28 Производство машин и оборудования, не "
+                                 "включенных в другие группировки", period="январь 2025 — декабрь 2025") in text_of(d)
+    assert metric_rows(d)[T.KPI_SHIPPED].startswith(f"300,0{NB}млн{NB}₽")
