@@ -60,6 +60,7 @@ MAX_NAME_CHARS = 150
 STEM_CHARS = 60
 CHUNK = 1 << 20
 STALE_SECONDS = 24 * 3600
+STAGING_PREFIX = "kuban-upload-"     # staged files, in the system's temporary folder
 MAX_HISTORY_BYTES = 64 << 20        # a history larger than this is read from its end
 # Letters and digits of any script, and the punctuation office file names use.
 _NAME_OK = re.compile(r"^[\w \-.,()\[\]№+#&'«»]+$")
@@ -135,7 +136,8 @@ def stage(data_dir: Path, name: str, source) -> Staged:
     original = check_name(name)
     limit = max_upload_bytes()
     # Outside the data folder (the system's temporary folder): a refused file leaves no trace in it.
-    folder = Path(tempfile.mkdtemp(prefix="kuban-upload-"))
+    _clean_stale_staging()
+    folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX))
     target = folder / ("upload" + (Path(original).suffix.lower() if len(Path(original).suffix) <= 8 else ""))
     h, size = hashlib.sha256(), 0
     try:
@@ -164,6 +166,22 @@ def stage(data_dir: Path, name: str, source) -> Staged:
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+
+
+def _clean_stale_staging() -> None:
+    """Staged files a session left behind (closed before «Принять» or «Отменить»), a day after."""
+    cutoff = time.time() - STALE_SECONDS
+    try:
+        entries = list(Path(tempfile.gettempdir()).glob(STAGING_PREFIX + "*"))
+    except OSError:
+        return
+    for p in entries:
+        try:
+            st = p.lstat()
+            if stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and st.st_mtime < cutoff:
+                shutil.rmtree(p, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def recognise(staged: Staged) -> str | None:

@@ -414,3 +414,14 @@ def test_checking_an_upload_keeps_nothing_in_the_loaders_memory_cache(folder):
     s = staged(folder, "a.csv", CORRECTION)
     uploads.check(folder, s, "shipments")
     assert not any(os.fsencode(s.path) == k[0] for k in ingest.FILE_CACHE._items), "the upload was cached"
+
+
+def test_staged_files_a_session_left_behind_are_removed_a_day_later(folder):
+    old = uploads.stage(folder, "a.csv", CORRECTION)
+    young = uploads.stage(folder, "b.csv", CORRECTION)
+    day_ago = old.path.parent.stat().st_mtime - uploads.STALE_SECONDS - 60
+    os.utime(old.path.parent, (day_ago, day_ago))
+    uploads.stage(folder, "c.csv", CORRECTION).discard()
+    assert not old.path.parent.exists()
+    assert young.path.exists()
+    young.discard()
