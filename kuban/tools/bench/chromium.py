@@ -77,6 +77,10 @@ IDLE = """() => {
     && !document.querySelector('[data-testid="stSkeleton"]');
 }"""
 RERAN = """n => window.__kubanRuns > n && (""" + IDLE + """)()"""
+# A run was caused by the action: it has ended (counted) or is under way.
+STARTED = """n => window.__kubanRuns > n || document.querySelector('[data-testid="stApp"]')
+  ?.getAttribute('data-test-script-state') === 'running'"""
+LOST_AFTER_MS = 15_000      # no run started this long after an action, the app idle: the input never reached it
 
 
 async def _open(browser, url: str, s: Session):
@@ -99,7 +103,9 @@ async def _open(browser, url: str, s: Session):
 async def _drive(page, s: Session, names: list[str], deadline: float) -> None:
     """Change the municipality filter until the deadline: choose one, then back to the whole krai, and so on;
     each change timed from the action to the end of the run it caused (RUN_COUNTER, IDLE). A change that does
-    not finish within CHANGE_TIMEOUT_MS is counted in s.timeouts and the session goes on."""
+    not finish within CHANGE_TIMEOUT_MS is counted in s.timeouts and the session goes on; an action after which
+    no run starts while the app stays idle and connected (the browser's input lost, not the server's fault) is
+    counted in s.lost and done again."""
     import random
     rng = random.Random(s.index)
     box = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(
@@ -119,6 +125,13 @@ async def _drive(page, s: Session, names: list[str], deadline: float) -> None:
                 t0 = time.perf_counter()
             await box.press("Escape")
             chosen = not chosen
+            try:
+                await page.wait_for_function(STARTED, arg=runs, timeout=LOST_AFTER_MS, polling=25)
+            except Exception:  # noqa: BLE001 - no run: lost input (a click during a redraw) or a stuck app
+                if await page.evaluate(IDLE):       # idle and connected: the app did not get it; do it again
+                    s.lost.append(f"no run {LOST_AFTER_MS // 1000} s after the action; the app idle")
+                    chosen = bool(await page.evaluate("location.search.includes('mo=')"))
+                    continue
             await page.wait_for_function(RERAN, arg=runs, timeout=CHANGE_TIMEOUT_MS, polling=25)
         except Exception as exc:  # noqa: BLE001 - a change that did not finish is counted, the session goes on
             s.timeouts.append(f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}")

@@ -37,6 +37,8 @@ class Session:
     redraws: list[tuple[str, float]] = field(default_factory=list)   # (page, seconds) of each change
     errors: list[str] = field(default_factory=list)      # the app's: exceptions shown, page errors
     timeouts: list[str] = field(default_factory=list)    # changes (or page opens) that did not finish in time
+    # the client's input that never reached the app (no run started, the app idle and connected): done again
+    lost: list[str] = field(default_factory=list)
 
 
 # --- The server ---------------------------------------------------------------------------------------------
@@ -143,6 +145,7 @@ def summarise(sessions: list[Session], first_page: float, start: float, server_p
         "server_start_s": round(start, 1), "first_page_s": round(first_page, 1),
         "changes": len(redraws), "errors": len(errors), "error_samples": errors[:20],
         "timeouts": len(timeouts), "timeout_samples": timeouts[:10], "timeout_s": timeout_s,
+        "lost_actions": sum(len(s.lost) for s in sessions),
         "redraw_p50_ms": _ms(float(np.median(redraws))) if redraws else None,
         "redraw_p95_ms": _ms(percentile(redraws, 95)) if redraws else None,
         "redraw_max_ms": _ms(max(redraws)) if redraws else None,
