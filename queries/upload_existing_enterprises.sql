@@ -7,3 +7,4 @@
 SELECT inn, name, okved, oktmo, size
 FROM enterprises
 WHERE inn IN (SELECT unnest($inns::VARCHAR[]))
+ORDER BY inn

@@ -8,3 +8,4 @@
 SELECT loan_id, inn, fund, programme, amount_rub, rate_pct, term_years, decision_date, status
 FROM loans
 WHERE loan_id IN (SELECT unnest($ids::VARCHAR[]))
+ORDER BY loan_id

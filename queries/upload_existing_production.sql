@@ -9,3 +9,4 @@ SELECT inn, period, output_rub, employees
 FROM production
 WHERE inn IN (SELECT unnest($inns::VARCHAR[]))
   AND period IN (SELECT unnest($months::DATE[]))
+ORDER BY inn, period

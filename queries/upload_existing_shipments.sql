@@ -9,3 +9,4 @@ SELECT inn, period, shipped_rub, export_rub
 FROM shipments
 WHERE inn IN (SELECT unnest($inns::VARCHAR[]))
   AND period IN (SELECT unnest($months::DATE[]))
+ORDER BY inn, period

@@ -8,3 +8,4 @@
 SELECT subsidy_id, inn, programme, amount_rub, decision_date, budget
 FROM subsidies
 WHERE subsidy_id IN (SELECT unnest($ids::VARCHAR[]))
+ORDER BY subsidy_id
