@@ -258,9 +258,10 @@ def check(data_dir: Path, staged: Staged, table: str | None = None, matcher: Mun
     refused_reason = info.get("reason") if info.get("status") != "loaded" else None
     if refused_reason:
         problem_frame = problem_frame[problem_frame["kind"] != "refused_file"].reset_index(drop=True)
+    files = _table_files(data_dir, table)
     return Checked(staged, table, stored, frame.drop(columns=["_file"]), problem_frame, refused_reason,
-                   duplicate_of=_same_content(data_dir, table, staged),
-                   later_files=_files_after(data_dir, table, stored))
+                   duplicate_of=_same_content(data_dir, staged, files),
+                   later_files=_files_after(data_dir, stored, files))
 
 
 def _free_name(data_dir: Path, table: str, staged: Staged, now: datetime | None) -> str:
@@ -282,8 +283,8 @@ def _table_files(data_dir: Path, table: str) -> list[Path]:
     return files.get(table, [])
 
 
-def _same_content(data_dir: Path, table: str, staged: Staged) -> str | None:
-    for p in _table_files(data_dir, table):
+def _same_content(data_dir: Path, staged: Staged, files: list[Path]) -> str | None:
+    for p in files:
         try:
             if os.stat(p).st_size != staged.size:
                 continue
@@ -298,10 +299,9 @@ def _same_content(data_dir: Path, table: str, staged: Staged) -> str | None:
     return None
 
 
-def _files_after(data_dir: Path, table: str, stored: str) -> list[str]:
+def _files_after(data_dir: Path, stored: str, files: list[Path]) -> list[str]:
     key = os.fsencode(stored)
-    return [ingest.display_name(_relative(p, data_dir)) for p in _table_files(data_dir, table)
-            if os.fsencode(_relative(p, data_dir)) > key]
+    return [ingest.display_name(_relative(p, data_dir)) for p in files if os.fsencode(_relative(p, data_dir)) > key]
 
 
 # --- Writing: accept, withdraw, restore -----------------------------------------------------------------------
@@ -402,7 +402,7 @@ def accept(data_dir: Path, checked: Checked, user: str, replaces: str | None = N
         raise UploadRefused(checked.refused_reason)
     with _locked(data_dir):
         _clean_stale(data_dir)
-        duplicate = _same_content(data_dir, checked.table, checked.staged)
+        duplicate = _same_content(data_dir, checked.staged, _table_files(data_dir, checked.table))
         if duplicate:
             raise UploadRefused(R["upload_duplicate"].format(file=duplicate))
         old = _resolve(data_dir, replaces, must_table=checked.table) if replaces else None

@@ -30,13 +30,9 @@ from kuban.app import fmt
 from kuban.data import uploads
 from tests.app.apptest import NB, app, metrics, no_errors, start
 from tests.conftest import SMALL
+from tests.data.test_uploads import CORRECTION     # Windows-1251 «;»: А's November 150 → 160 M, Д's new 5 M, line 4 refused
 
 M = 1_000_000
-CORRECTION = ("ИНН;Период;Отгружено, руб.\r\n"
-              "2310000011;11.2025;160\u00a0000\u00a0000,00\r\n"     # line 2: А's November, 150 M → 160 M
-              "2310000043;11.2025;5\u00a0000\u00a0000\r\n"         # line 3: Д's November, new
-              "2310000011;13.2025;1\r\n"                            # line 4: month 13 → refused
-              ).encode("cp1251")
 NAME = "Отгрузка ноябрь.csv"
 NOV_BEFORE = f"650,0{NB}млн{NB}₽"          # 150 + 450 + 50
 NOV_AFTER = f"665,0{NB}млн{NB}₽"           # 650 - 150 + 160 + 5

@@ -29,17 +29,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kuban import texts as T
+from tests.data.test_uploads import CORRECTION
 
 from . import conftest as cf
 from .conftest import FIXTURE, dataframe_rows, expect_metric, metric_value, wait_for_app
 
 NB = "\u00a0"
 CSV_NAME = "Отгрузка ноябрь.csv"
-CSV = ("ИНН;Период;Отгружено, руб.\r\n"
-       "2310000011;11.2025;160\u00a0000\u00a0000,00\r\n"     # line 2: А's November, 150 M → 160 M
-       "2310000043;11.2025;5\u00a0000\u00a0000\r\n"         # line 3: Д's November, new
-       "2310000011;13.2025;1\r\n"                            # line 4: month 13 → refused
-       ).encode("cp1251")
+CSV = CORRECTION     # Windows-1251 «;»: А's November 150 → 160 M (line 2), Д's new 5 M (3), month 13 refused (4)
 XLSX_NAME = "Отгрузка декабрь.xlsx"
 NOV_BEFORE, NOV_AFTER = f"650,0{NB}млн{NB}₽", f"665,0{NB}млн{NB}₽"
 DEC_BEFORE, DEC_AFTER = f"640,0{NB}млн{NB}₽", f"650,0{NB}млн{NB}₽"
