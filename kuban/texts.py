@@ -678,6 +678,14 @@ PER_EMPLOYEE = "на работника"
 TABLE_TOP_OUTPUT = "Крупнейшие предприятия по объёму производства"
 TABLE_TOP_PRODUCTIVITY = "Наибольший рост выработки на работника к тем же месяцам год назад"
 TABLE_TOP_PRODUCTIVITY_NOTE = "Только предприятия, указавшие численность и в выбранных месяцах, и год назад."
+ENTERPRISE_SEARCH = "Поиск предприятия"
+ENTERPRISE_SEARCH_PLACEHOLDER = "ИНН или часть названия"
+ENTERPRISE_SEARCH_HELP = ("Начало ИНН или любая часть названия, без учёта регистра и различия «е» и «ё». "
+                          "Таблицы ниже покажут только найденные предприятия.")
+TOP_SHOWN = "Показаны первые {shown} из {total} предприятий; весь список — в выгрузке «{download}» ниже."
+SEARCH_SHOWN = "По запросу «{search}» найдено не меньше {shown}; показаны первые {shown}."
+SEARCH_FOUND = "По запросу «{search}»: {shown}."
+SEARCH_NOTHING = "По запросу «{search}» предприятий не найдено (в выбранных месяцах и муниципальных образованиях)."
 DL_PRODUCTION_MONTHLY = "Производство и численность по месяцам"
 DL_PRODUCTION_BY_MUNI = "Производство и выработка по муниципальным образованиям"
 DL_PRODUCTION_BY_DIVISION = "Производство и выработка по отраслям"
@@ -793,6 +801,7 @@ BENCH_LABELS = {
     "progress_serve": "DuckDB: страницы",
     "progress_pandas": "pandas: страницы",
     "progress_sessions": "Сеансы",
+    "progress_page_runs": "Страницы целиком (AppTest)",
     "progress_done": "готово за {seconds} с",
     "scenario_krai": "весь край, последние 12 мес.",
     "scenario_one": "один район ({name})",
@@ -812,6 +821,11 @@ BENCH_LABELS = {
     "col_page": "страница",
     "col_all": "все сценарии",
     "col_pandas": "pandas, медиана",
+    "page_runs": ("Прогон страницы целиком после смены фильтра (сценарий, запросы, графики, таблицы), мс, медиана / "
+                  "95-й процентиль из {repeat} на сценарий:"),
+    "col_query": "запросы",
+    "col_new": "новый вид (кэши пусты)",
+    "col_seen": "вид уже строился",
     "pandas": "pandas: чтение таблиц {seconds} с, пик памяти {mb} МБ, медиана смены фильтра {ms} мс",
     "agree": "Ответы DuckDB и pandas совпадают: {n} чисел (до 1e-9 относительно)",
     "disagree": "Ответы DuckDB и pandas расходятся ({n}):",

@@ -51,15 +51,18 @@ if not ui.enterprise_detail():
         (T.DL_PRODUCTION_BY_DIVISION, "производство-по-отраслям", by_div.drop(columns=["label"])),
     ], f)
     st.stop()
-firms = ui.run("production_enterprises", p)
 table = dict(money_cols=["output_rub"], growth_cols=["output_growth", "productivity_growth"],
              number_cols={"employees_avg": 0}, thousand_cols=["productivity_rub"])
 st.subheader(T.TABLE_TOP_OUTPUT)
-ui.money_table(firms.head(20)[["inn", "name", "municipality", "output_rub", "output_growth", "productivity_rub",
-                               "productivity_growth", "employees_avg"]], **table)
+search = ui.enterprise_search(key="production-search")
+top = ui.run("production_top_enterprises", p | {"search": search, "order": "output", "limit": ui.TOP_ROWS})
+ui.search_note(search, top, total.enterprises)
+ui.money_table(top[["inn", "name", "municipality", "output_rub", "output_growth", "productivity_rub",
+                    "productivity_growth", "employees_avg"]], **table)
 st.subheader(T.TABLE_TOP_PRODUCTIVITY)
 st.caption(T.TABLE_TOP_PRODUCTIVITY_NOTE)   # the table's note in «Справка» (brief.TABLE_TITLES)
-growth = firms.dropna(subset=["productivity_growth"]).nlargest(20, "productivity_growth")
+growth = ui.run("production_top_enterprises", p | {"search": search, "order": "productivity_growth",
+                                                   "limit": ui.TOP_ROWS})
 ui.money_table(growth[["inn", "name", "municipality", "productivity_growth", "productivity_rub", "employees_avg",
                        "output_rub", "output_growth"]], **table)
 
@@ -67,6 +70,6 @@ ui.downloads([
     (T.DL_PRODUCTION_MONTHLY, "производство-по-месяцам", monthly),
     (T.DL_PRODUCTION_BY_MUNI, "производство-по-МО", by_muni.rename(columns={"name": "municipality"})),
     (T.DL_PRODUCTION_BY_DIVISION, "производство-по-отраслям", by_div.drop(columns=["label"])),
-    (T.DL_PRODUCTION_ENTERPRISES, "производство-по-предприятиям", firms),
+    (T.DL_PRODUCTION_ENTERPRISES, "производство-по-предприятиям", ui.run_later("production_enterprises", p)),
     (T.DL_PRODUCTION_ROWS, "производство", ui.run_later("production_rows", p)),
 ], f)

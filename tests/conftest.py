@@ -74,3 +74,13 @@ def small_db():
 def window():
     return {"munis": [], "divisions": [], "date_from": date(2025, 1, 1), "date_to": date(2025, 12, 1),
             "refused": ["отказано"]}
+
+
+# --- The view cache -------------------------------------------------------------------------------------
+# Views computed from results (kuban/model/memo.py) live for the process; a test starts without them, so a
+# monkeypatched setting or text is never hidden by a view another test computed.
+@pytest.fixture(autouse=True)
+def _fresh_view_cache():
+    from kuban.model import memo
+    memo.CACHE.clear()
+    yield

@@ -19,11 +19,13 @@ series names and the `<br>`/`<b>` of labels built here are the dashboard's own t
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from kuban import texts as T
 from kuban.app import fmt
+from kuban.model import memo
 
 PALETTE = ("#1f5fa6", "#e07b24", "#3a9a5b", "#c0392b", "#8e6bbf", "#7f8c8d", "#d4a017", "#16a3b5")
 MAIN, PREV, ACCENT = PALETTE[0], "#9db4cf", PALETTE[1]
@@ -128,6 +130,7 @@ def _window_layout(fig: go.Figure, title: str) -> go.Figure:
 
 # --- Time series -------------------------------------------------------------------------------------
 
+@memo.cached
 def monthly_trend(frame: pd.DataFrame, *, value: str, title: str, name: str, prev: str | None = None,
                   prev_name: str = T.YEAR_AGO, months: list | None = None, empty_text: str = T.NO_ROWS) -> go.Figure:
     """Bars of a money measure per month (`period`); a line for the same month a year earlier (`prev`).
@@ -151,6 +154,7 @@ def monthly_trend(frame: pd.DataFrame, *, value: str, title: str, name: str, pre
     return base_layout(fig, title=title)
 
 
+@memo.cached
 def count_trend(frame: pd.DataFrame, *, value: str, title: str, name: str, unit: str, prev: str | None = None,
                 prev_name: str = T.YEAR_AGO, months: list | None = None, empty_text: str = T.NO_ROWS) -> go.Figure:
     """Bars of a count per month (people, enterprises) in `unit`; a line for the same month a year earlier."""
@@ -171,6 +175,7 @@ def count_trend(frame: pd.DataFrame, *, value: str, title: str, name: str, unit:
     return base_layout(fig, title=title)
 
 
+@memo.cached
 def stacked_bars(frame: pd.DataFrame, *, x: str, stack: str, value: str, title: str, by_month: bool = False,
                  months: list | None = None, missing_label: str = T.UNKNOWN_MUNICIPALITY,
                  empty_text: str = T.NO_ROWS) -> go.Figure:
@@ -203,6 +208,7 @@ def stacked_bars(frame: pd.DataFrame, *, x: str, stack: str, value: str, title: 
     return base_layout(fig, title=title)
 
 
+@memo.cached
 def shares_over_time(frame: pd.DataFrame, *, series: dict[str, str], title: str,
                      empty_text: str = T.NO_ROWS) -> go.Figure:
     """Lines of shares (0..1, shown in %) over windows (kuban.model.cluster.versus_rest()): column -> series name."""
@@ -219,6 +225,7 @@ def shares_over_time(frame: pd.DataFrame, *, series: dict[str, str], title: str,
     return _window_layout(fig, title)
 
 
+@memo.cached
 def bars_over_time(frame: pd.DataFrame, *, series: dict[str, str], title: str, kind: str = "money",
                    empty_text: str = T.NO_ROWS) -> go.Figure:
     """Grouped bars per window, one per series (column -> name; the first dark, the second light), e.g. the
@@ -249,6 +256,7 @@ def bars_over_time(frame: pd.DataFrame, *, series: dict[str, str], title: str, k
 BAR_KINDS = ("money", "number", "share", "change")
 
 
+@memo.cached
 def bars(frame: pd.DataFrame, *, label: str, value: str, title: str, kind: str = "money", unit: str = "",
          per: str = "", decimals: int = 1, top: int = 20, color: str | None = None, wrap: int | None = None,
          bar_px: int = 26, empty_text: str = T.NO_ROWS) -> go.Figure:
@@ -330,30 +338,32 @@ def _box(x: float, y: float, width: float, position: str) -> tuple[float, float,
 def label_positions(xs, ys, labels: list[str], *, order) -> list[str]:
     """A text position per point so that labels overlap as little as possible (greedy, in `order`, largest first).
 
-    Every label keeps its text; only its side of the point changes. Deterministic.
+    Every label keeps its text; only its side of the point changes. Deterministic. The overlap of a label's
+    eight candidate boxes with every label placed so far and every point is one array operation per label.
     """
-    placed: list[tuple[float, float, float, float]] = []
-    points = [(x - 0.04, y - 0.04, x + 0.04, y + 0.04) for x, y in zip(xs, ys)]
-    out = ["top center"] * len(labels)
-
-    def overlap(a, b) -> float:
-        w = min(a[2], b[2]) - max(a[0], b[0])
-        h = min(a[3], b[3]) - max(a[1], b[1])
-        return w * h if w > 0 and h > 0 else 0.0
-
-    for i in order:
+    xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    n = len(labels)
+    # rows 0..n-1: the label boxes placed so far (filled in `order`); rows n..2n-1: the points themselves
+    others = np.zeros((2 * n, 4))
+    others[n:] = np.column_stack([xs - 0.04, ys - 0.04, xs + 0.04, ys + 0.04])
+    out = ["top center"] * n
+    for placed, i in enumerate(order):
         width = _CHAR_W * len(str(labels[i]))
-        best, best_cost = None, None
-        for position in _POSITIONS:
-            box = _box(xs[i], ys[i], width, position)
-            cost = sum(overlap(box, b) for b in placed) + sum(overlap(box, p) for p in points)
-            if best_cost is None or cost < best_cost - 1e-12:
-                best, best_cost = position, cost
-        out[i] = best
-        placed.append(_box(xs[i], ys[i], width, best))
+        boxes = np.array([_box(xs[i], ys[i], width, position) for position in _POSITIONS])
+        against = np.concatenate([others[:placed], others[n:]])
+        w = np.minimum(boxes[:, None, 2], against[None, :, 2]) - np.maximum(boxes[:, None, 0], against[None, :, 0])
+        h = np.minimum(boxes[:, None, 3], against[None, :, 3]) - np.maximum(boxes[:, None, 1], against[None, :, 1])
+        costs = np.where((w > 0) & (h > 0), w * h, 0.0).sum(axis=1)
+        best = 0
+        for j in range(1, len(_POSITIONS)):
+            if costs[j] < costs[best] - 1e-12:
+                best = j
+        out[i] = _POSITIONS[best]
+        others[placed] = boxes[best]
     return out
 
 
+@memo.cached
 def municipality_map(frame: pd.DataFrame, *, value: str, title: str, value_label: str, money: bool = True,
                      unit: str | None = None, boundaries=None, selected: tuple[str, ...] = (),
                      height: int = 560) -> go.Figure:
@@ -425,6 +435,7 @@ THIN_GREY = "#d3d7dd"
 QUADRANT_COLORS = {"leading": "#1f5fa6", "mature": "#8e6bbf", "emerging": "#3a9a5b", "transforming": "#e07b24"}
 
 
+@memo.cached
 def lq_heatmap(frame: pd.DataFrame, *, value: str, columns: dict[str, str], title: str,
                thin_text: str = T.CLUSTER_HOVER_THIN, zmax: float = 3.0, empty_text: str = T.NO_ROWS) -> go.Figure:
     """Location quotients, municipalities (rows, in the order of `frame`) × industries (`columns`: key -> label).
@@ -489,6 +500,7 @@ def lq_heatmap(frame: pd.DataFrame, *, value: str, columns: dict[str, str], titl
     return fig
 
 
+@memo.cached
 def lq_quadrant(frame: pd.DataFrame, *, threshold: float, title: str, x_title: str, y_title: str,
                 size_unit: str, names: dict[str, str] = T.CLUSTER_QUADRANTS, x: str = "lq", y: str = "change",
                 size: str = "employees", empty_text: str = T.NO_ROWS) -> go.Figure:

@@ -22,6 +22,7 @@ from kuban.app import brief, cluster_view, fmt, ui
 from kuban.app.charts import window_label
 from kuban.data import cluster_definitions as defs
 from kuban.data.cluster_definitions import Definition, DefinitionError
+from kuban.model import memo
 
 STATE = "cluster_definition"          # the working definition, as a dict
 MESSAGE = "cluster_message"           # (kind, text) to show once after a save or load
@@ -186,26 +187,39 @@ def members_table(members: pd.DataFrame) -> None:
     if members.empty:
         st.info(T.CLUSTER_NO_MEMBERS)
         return
-    shown = members.sort_values(["anchor", "shipped_rub"], ascending=[False, False], na_position="last")
-    if len(shown) > MEMBERS_SHOWN:      # pandas Styler (Russian number formats) is bounded; the download has all
-        st.caption(T.CLUSTER_MEMBERS_CUT.format(shown=fmt.number(MEMBERS_SHOWN), total=fmt.number(len(shown))))
-        shown = shown.head(MEMBERS_SHOWN)
-    shown = shown.assign(size=shown["size"].map(T.CLUSTER_SIZE_LABELS).fillna("—"))
-    cols = ["name", "anchor_reason", "municipality", "okved", "size", "shipped_rub", "growth", "employees",
-            "productivity_rub", "export_share", "support_rub"]
-    shown = shown[cols].rename(columns=T.CLUSTER_COL)
+    if len(members) > MEMBERS_SHOWN:    # the page draws the first rows; the download has all
+        st.caption(T.CLUSTER_MEMBERS_CUT.format(shown=fmt.number(MEMBERS_SHOWN), total=fmt.number(len(members))))
+    shown = members_shown(members, limit=MEMBERS_SHOWN)
     c = T.CLUSTER_COL
-    formats = {c["shipped_rub"]: lambda x: fmt.number(x / 1e6, 1), c["support_rub"]: lambda x: fmt.number(x / 1e6, 1),
-               c["productivity_rub"]: lambda x: fmt.number(x / 1e6, 2), c["employees"]: lambda x: fmt.number(x, 0),
-               c["growth"]: lambda x: fmt.percent(x, signed=True), c["export_share"]: lambda x: fmt.percent(x)}
-    styler = shown.style.format(formats, na_rep="—")
     config = {c["name"]: st.column_config.TextColumn(width="medium", pinned=True),   # stays when scrolled sideways
               c["anchor_reason"]: st.column_config.TextColumn(width="medium"),
               c["okved"]: st.column_config.TextColumn(width="small"),
               c["size"]: st.column_config.TextColumn(width="small")}
-    st.dataframe(styler, hide_index=True, width="stretch", height=min(35 * len(shown) + 38, 460), key="cl_members",
+    config.update({c[k]: st.column_config.TextColumn(alignment="right") for k in MEMBERS_NUMBERS})
+    st.dataframe(shown, hide_index=True, width="stretch", height=min(35 * len(shown) + 38, 460), key="cl_members",
                  column_config=config, placeholder="—")
-    _record(shown, formats, T.CLUSTER_MEMBERS_HEADER, len(members))
+    _record(shown, {}, T.CLUSTER_MEMBERS_HEADER, len(members))
+
+
+MEMBERS_NUMBERS = ("shipped_rub", "growth", "employees", "productivity_rub", "export_share", "support_rub")
+
+
+@memo.cached
+def members_shown(members: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The member table as drawn: anchors first, then by shipments, the first `limit` rows, numbers as
+    Russian text («—» where missing), Russian headers (computed once per content, kuban/model/memo.py)."""
+    shown = members.sort_values(["anchor", "shipped_rub"], ascending=[False, False], na_position="last")
+    shown = shown.head(limit)
+    shown = shown.assign(size=shown["size"].map(T.CLUSTER_SIZE_LABELS).fillna("—"))
+    cols = ["name", "anchor_reason", "municipality", "okved", "size", "shipped_rub", "growth", "employees",
+            "productivity_rub", "export_share", "support_rub"]
+    shown = shown[cols].copy()
+    formats = {"shipped_rub": lambda x: fmt.number(x / 1e6, 1), "support_rub": lambda x: fmt.number(x / 1e6, 1),
+               "productivity_rub": lambda x: fmt.number(x / 1e6, 2), "employees": lambda x: fmt.number(x, 0),
+               "growth": lambda x: fmt.percent(x, signed=True), "export_share": lambda x: fmt.percent(x)}
+    for col, func in formats.items():
+        shown[col] = shown[col].map(lambda x, func=func: "—" if fmt._missing(x) else func(x))
+    return shown.rename(columns=T.CLUSTER_COL).reset_index(drop=True)
 
 
 def _record(shown: pd.DataFrame, formats: dict, title: str, total: int) -> None:

@@ -18,7 +18,7 @@ import streamlit as st
 from kuban import paths
 from kuban import texts as T
 from kuban.app import brief, charts, export, fmt, routes, signin
-from kuban.model import queries
+from kuban.model import memo, queries
 from kuban.access import audit as audit_log
 from kuban.access import policy as access_policy
 from kuban.access.scope import Scope
@@ -412,6 +412,19 @@ def money_table(frame: pd.DataFrame, money_cols=(), share_cols=(), growth_cols=(
     {column: decimals} as they are, date_cols as dd.mm.yyyy. `title`: the table's name in the «Справка»
     (not drawn; by default kuban.app.brief.TABLE_TITLES names the page's tables in order).
     """
+    shown = formatted_table(frame, money_cols=tuple(money_cols), share_cols=tuple(share_cols),
+                            growth_cols=tuple(growth_cols), number_cols=dict(number_cols or {}),
+                            thousand_cols=tuple(thousand_cols), date_cols=tuple(date_cols))
+    config = {T.COL.get(c, c): st.column_config.TextColumn(alignment="right")
+              for c in (*money_cols, *share_cols, *growth_cols, *thousand_cols, *(number_cols or {}))}
+    st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto", column_config=config)
+    brief.add_table(shown, title)
+
+
+@memo.cached
+def formatted_table(frame: pd.DataFrame, *, money_cols=(), share_cols=(), growth_cols=(), number_cols=None,
+                    thousand_cols=(), date_cols=()) -> pd.DataFrame:
+    """`frame` as money_table shows it: numbers as Russian text, Russian headers (computed once per content)."""
     shown = frame.copy()
     for c in money_cols:
         shown[c] = shown[c].map(lambda x: fmt.number(x / 1e6, 1))
@@ -425,11 +438,7 @@ def money_table(frame: pd.DataFrame, money_cols=(), share_cols=(), growth_cols=(
         shown[c] = shown[c].map(fmt.percent)
     for c in growth_cols:
         shown[c] = shown[c].map(lambda x: fmt.percent(x, signed=True))
-    config = {T.COL.get(c, c): st.column_config.TextColumn(alignment="right")
-              for c in (*money_cols, *share_cols, *growth_cols, *thousand_cols, *(number_cols or {}))}
-    st.dataframe(shown.rename(columns=T.COL), hide_index=True, width="stretch", height=height or "auto",
-                 column_config=config)
-    brief.add_table(shown.rename(columns=T.COL), title)
+    return shown.rename(columns=T.COL)
 
 
 def text_table(frame: pd.DataFrame, title: str | None = None) -> None:
@@ -438,6 +447,30 @@ def text_table(frame: pd.DataFrame, title: str | None = None) -> None:
     shown.columns = [fmt.md(c) for c in frame.columns]
     st.table(shown, hide_index=True)
     brief.add_table(frame, title)
+
+
+TOP_ROWS = 50            # rows of a page's enterprise table (the download holds every one)
+SEARCH_CHARS = 100
+
+
+def enterprise_search(key: str) -> str:
+    """A search box for the enterprise tables of a page (INN start or part of a name); the text, trimmed.
+    The text is only ever a bound parameter (queries/model/aggregates.sql: matches_enterprise)."""
+    text = st.text_input(T.ENTERPRISE_SEARCH, key=key, max_chars=SEARCH_CHARS,
+                         placeholder=T.ENTERPRISE_SEARCH_PLACEHOLDER, help=T.ENTERPRISE_SEARCH_HELP)
+    return (text or "").strip()[:SEARCH_CHARS]
+
+
+def search_note(search: str, shown: pd.DataFrame, total, download: str = T.DL_PRODUCTION_ENTERPRISES) -> None:
+    """What an enterprise table holds: the first TOP_ROWS of `total`, or what the search found."""
+    n = len(shown)
+    if search and not n:
+        st.info(fmt.md_format(T.SEARCH_NOTHING, search=search), icon=":material/search_off:")
+    elif search:
+        st.caption(fmt.md_format(T.SEARCH_SHOWN if n >= TOP_ROWS else T.SEARCH_FOUND, search=search,
+                                 shown=fmt.number(n)))
+    elif total is not None and not pd.isna(total) and int(total) > n:
+        st.caption(fmt.md_format(T.TOP_SHOWN, shown=fmt.number(n), total=fmt.number(total), download=download))
 
 
 def note(text: str) -> None:

@@ -19,10 +19,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 from kuban import texts as T
 from kuban.data.cluster_definitions import Definition
+from kuban.model import memo
 from kuban.model.queries import NotPermitted
 
 CLUSTER = "cluster"     # the industry key of the cluster as a whole in queries/cluster_specialisation.sql
@@ -75,6 +77,17 @@ def quadrant(lq_now, change, threshold: float) -> str | None:
     return "emerging" if growing else "transforming"
 
 
+def _quadrants(thin_rows: pd.Series, lq_now: pd.Series, change: pd.Series, threshold: float) -> pd.Series:
+    """`quadrant()` of every row at once; THIN where the row has too little data."""
+    lq_now, change = lq_now.astype(float), change.astype(float)
+    high, growing = lq_now >= threshold - EPS, change > EPS
+    out = np.select([high & growing, high, growing], ["leading", "mature", "emerging"], "transforming").astype(object)
+    out[(lq_now.isna() | change.isna()).to_numpy()] = None
+    out[thin_rows.to_numpy(dtype=bool)] = THIN
+    return pd.Series(out, index=lq_now.index, dtype=object)
+
+
+@memo.cached
 def location_quotients(agg: pd.DataFrame, d: Definition, munis=()) -> pd.DataFrame:
     """LQ by employment and output of every code of the definition and of the cluster, per municipality.
 
@@ -106,11 +119,10 @@ def location_quotients(agg: pd.DataFrame, d: Definition, munis=()) -> pd.DataFra
     frame["lq_output_then"] = _lq_columns(frame, "output_then_rub")
     frame["change_employment"] = frame["lq_employment"] - frame["lq_employment_then"]
     frame["change_output"] = frame["lq_output"] - frame["lq_output_then"]
-    frame["thin"] = [thin(n, e, d) for n, e in zip(frame["enterprises"], frame["employees"])]
+    frame["thin"] = (frame["enterprises"] < d.min_enterprises) | (frame["employees"] < d.min_employees)
     for basis in ("employment", "output"):
-        frame[f"quadrant_{basis}"] = [
-            THIN if t else quadrant(x, y, d.lq_threshold)
-            for t, x, y in zip(frame["thin"], frame[f"lq_{basis}"], frame[f"change_{basis}"])]
+        frame[f"quadrant_{basis}"] = _quadrants(frame["thin"], frame[f"lq_{basis}"], frame[f"change_{basis}"],
+                                                d.lq_threshold)
 
     totals = frame[frame["industry"] == TOTAL].set_index("oktmo")
     has_data = totals[(totals["employees"] > 0) | (totals["output_rub"] > 0)].index
@@ -130,6 +142,7 @@ def specialised(lqs: pd.DataFrame, d: Definition, basis: str = "employment") -> 
 
 # --- Members and anchors ------------------------------------------------------------------------
 
+@memo.cached
 def mark_anchors(members: pd.DataFrame, d: Definition) -> pd.DataFrame:
     """`anchor` (bool) and `anchor_reason` (Russian): large, and/or among the top N by shipments.
 
@@ -138,14 +151,16 @@ def mark_anchors(members: pd.DataFrame, d: Definition) -> pd.DataFrame:
     large = (members["size"] == "large") if d.anchor_large else pd.Series(False, index=members.index)
     top = (members["shipped_rank"] <= d.anchor_top_n) & members["shipped_rub"].fillna(0).gt(0) \
         if d.anchor_top_n > 0 else pd.Series(False, index=members.index)
-    large, top = large.fillna(False).astype(bool), top.fillna(False).astype(bool)
-    reason = [", ".join(r for r, on in ((T.CLUSTER_ANCHOR_LARGE, a), (T.CLUSTER_ANCHOR_TOP.format(n=d.anchor_top_n), b)) if on)
-              for a, b in zip(large, top)]
+    large, top = large.fillna(False).astype(bool).to_numpy(), top.fillna(False).astype(bool).to_numpy()
+    both = f"{T.CLUSTER_ANCHOR_LARGE}, {T.CLUSTER_ANCHOR_TOP.format(n=d.anchor_top_n)}"
+    reason = np.select([large & top, large, top], [both, T.CLUSTER_ANCHOR_LARGE,
+                                                   T.CLUSTER_ANCHOR_TOP.format(n=d.anchor_top_n)], "").astype(object)
     return members.assign(anchor=large | top, anchor_reason=reason)
 
 
 # --- The cluster against the rest of industry ------------------------------------------------------
 
+@memo.cached
 def versus_rest(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per window (the chosen months, and the same months 1, 2, ... years earlier), oldest first.
 

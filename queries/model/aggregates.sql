@@ -46,6 +46,15 @@
 --                                               the months that report headcount), employees (headcount summed over
 --                                               the months), headcount_months (the months that report headcount),
 --                                               and each *_earlier (output_earlier_rub, ...); the last four DOUBLE
+--   enterprise_output(first_month, last_month, munis, divisions)    (table)
+--                                               one row per enterprise with output in the chosen months (the
+--                                               sidebar's filters applied): inn, name, municipality, okved,
+--                                               output_rub, output_prev_rub, output_growth, employees_avg,
+--                                               employees_avg_prev, productivity_rub, productivity_prev_rub,
+--                                               productivity_growth (a year earlier: the same months 12 earlier;
+--                                               average_headcount and per_employee of measures.sql)
+--   matches_enterprise(inn, name, search)       the search text of a list finds this enterprise: empty, the
+--                                               start of its INN, or a part of its name (case and ё/е ignored)
 -- Tables:
 --   fact_months           one row: first_data_month, last_data_month (month_index) of shipments and production
 --                         together (NULL without facts)
@@ -264,3 +273,35 @@ SELECT p.inn, p.oktmo, p.division,
        CASE WHEN l.earlier AND reports_headcount(p.employees) THEN 1 END::DOUBLE
 FROM production AS p
 JOIN left_over_months(first_month, last_month, years) AS l USING (period);
+
+CREATE MACRO enterprise_output(first_month, last_month, munis, divisions) AS TABLE
+WITH sums AS (
+    SELECT inn, sum(output_rub) AS output_rub, sum(output_earlier_rub) AS output_prev_rub,
+           sum(staffed_output_rub) AS staffed_rub, sum(staffed_output_earlier_rub) AS staffed_prev_rub,
+           average_headcount(sum(employees), sum(headcount_months)) AS employees_avg,
+           average_headcount(sum(employees_earlier), sum(headcount_months_earlier)) AS employees_avg_prev
+    FROM enterprise_production(first_month, last_month, 1)
+    WHERE chosen_place(oktmo, munis)
+      AND chosen_division(division, divisions)
+    GROUP BY inn
+),
+agg AS (
+    SELECT inn, output_rub, output_prev_rub, employees_avg, employees_avg_prev,
+           per_employee(staffed_rub, employees_avg) AS productivity_rub,
+           per_employee(staffed_prev_rub, employees_avg_prev) AS productivity_prev_rub
+    FROM sums
+    WHERE output_rub IS NOT NULL
+)
+SELECT a.inn, e.name, m.name AS municipality, e.okved,
+       a.output_rub, a.output_prev_rub, a.output_rub / NULLIF(a.output_prev_rub, 0) - 1 AS output_growth,
+       a.employees_avg::DOUBLE AS employees_avg, a.employees_avg_prev::DOUBLE AS employees_avg_prev,
+       a.productivity_rub, a.productivity_prev_rub,
+       a.productivity_rub / NULLIF(a.productivity_prev_rub, 0) - 1 AS productivity_growth
+FROM agg AS a
+LEFT JOIN enterprises AS e USING (inn)
+LEFT JOIN municipalities AS m ON m.oktmo = e.oktmo;
+
+CREATE MACRO matches_enterprise(inn, name, search) AS
+    trim(coalesce(search, '')) = ''
+    OR starts_with(inn, trim(search))
+    OR contains(replace(lower(coalesce(name, '')), 'ё', 'е'), replace(lower(trim(search)), 'ё', 'е'));

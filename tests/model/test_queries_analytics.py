@@ -139,6 +139,26 @@ def test_production_enterprises(db, view):
     assert pd.isna(f.loc[P3, "productivity_growth"]) and f.loc[P3, "employees_avg"] == 40
 
 
+def test_production_top_enterprises_search_order_and_limit(db, view):
+    top = lambda **kw: list(q(db, "production_top_enterprises", **(view | {"search": "", "order": "output",  # noqa: E731
+                                                                          "limit": 50} | kw))["inn"])
+    assert top() == [P2, P1, P3, P4]                                       # 900, 300, 64, 60
+    assert top(limit=2) == [P2, P1]
+    # by the change of output per employee: P2 +25 %, P4 +20 %, P1 +19,05 %; P3 (nothing a year earlier) left out
+    assert top(order="productivity_growth") == [P2, P4, P1]
+    assert top(order="productivity_growth", limit=1) == [P2]
+    # a part of the name, any case, ё for е: «Аналитика» is in every name, «станок» only in P4's
+    assert top(search="аналитика") == [P2, P1, P3, P4]
+    assert top(search="СТАНОК") == [P4] and top(search="  станок ") == [P4]
+    assert top(search="ПИЩЁВИК") == [P3]
+    # the start of an INN (2310001015 is P1's; 001 is inside every INN, not at the start)
+    assert top(search="2310001015") == [P1] and top(search="231000102") == [P2]
+    assert top(search="001") == []
+    # the filters still apply; text that finds nothing, and LIKE's pattern characters, are only text
+    assert top(search="аналитика", munis=[KORENOVSK]) == [P1, P3]
+    assert top(search="%") == [] and top(search="_") == [] and top(search="'; DROP TABLE x; --") == []
+
+
 def test_production_rows(db, view):
     f = q(db, "production_rows", **(view | {"munis": [KORENOVSK]}))
     assert len(f) == 4                                                     # P1, P3 in Nov and Dec

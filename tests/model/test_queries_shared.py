@@ -22,6 +22,8 @@ from tests.conftest import KORENOVSK, M
 
 MODEL = paths.QUERIES / "model"
 PLACE_MACROS = {"munis": "chosen_place", "divisions": "chosen_division"}
+# Table macros of queries/model/ that take the filter's lists and apply chosen_place / chosen_division themselves
+FILTERING_MACROS = {"enterprise_output"}
 MONTH_COLUMNS = {"period", "decision_date"}
 MONTH_PARAMS = {"date_from", "date_to"}
 
@@ -72,7 +74,8 @@ def hand_written_filters(text: str) -> list[str]:
     for node, parent in nodes(parse_tree(text)):
         if node["class"] == "PARAMETER" and node["identifier"] in PLACE_MACROS:
             macro = PLACE_MACROS[node["identifier"]]
-            if parent is None or parent["class"] != "FUNCTION" or parent["function_name"] != macro:
+            if parent is None or parent["class"] != "FUNCTION" or \
+                    parent["function_name"] not in {macro, *FILTERING_MACROS}:
                 found.append(f"${node['identifier']} used outside {macro}(…, ${node['identifier']})")
         if node["class"] in ("COMPARISON", "BETWEEN"):
             columns = names_in(node, "COLUMN_REF", "column_names") & MONTH_COLUMNS
@@ -92,6 +95,14 @@ def test_no_query_writes_the_filter_out(name):
                          r"any\s*\(\s*\$(munis|divisions)", text, re.IGNORECASE), \
         "the municipality and division conditions are the macros chosen_place and chosen_division"
     assert hand_written_filters(text) == []
+
+
+def test_the_filtering_macros_apply_the_filter_macros():
+    aggregates = (MODEL / "aggregates.sql").read_text(encoding="utf-8")
+    for name in FILTERING_MACROS:
+        body = aggregates[aggregates.index(f"CREATE MACRO {name}("):]
+        body = body[:body.index("CREATE MACRO", 10)] if "CREATE MACRO" in body[10:] else body
+        assert "chosen_place(oktmo, munis)" in body and "chosen_division(division, divisions)" in body, name
 
 
 def test_the_check_finds_a_filter_written_out():
@@ -140,8 +151,12 @@ def test_the_per_employee_formula_lives_only_in_its_definition():
     assert len(PER_EMPLOYEE_BY_HAND.findall(measures)) == 2
     # over rows (production_cells) or over the sums of the aggregates (queries/model/aggregates.sql)
     assert "output_per_employee(" in sql_of("production_summary")
-    for name in ("production_enterprises", "cluster_members"):
-        assert "per_employee(" in code_of(sql_of(name)) and "average_headcount(" in code_of(sql_of(name))
+    aggregates = code_of((MODEL / "aggregates.sql").read_text(encoding="utf-8"))
+    output = aggregates[aggregates.index("CREATE MACRO enterprise_output"):]
+    for text in (output[:output.index("CREATE MACRO", 10)], code_of(sql_of("cluster_members"))):
+        assert "per_employee(" in text and "average_headcount(" in text
+    for name in ("production_enterprises", "production_top_enterprises"):
+        assert "enterprise_output(" in code_of(sql_of(name))
 
 
 def test_the_check_finds_a_measure_written_out():

@@ -18,7 +18,7 @@ from kuban.model.db import Database
 from tests.conftest import ABINSK, KORENOVSK, KRASNODAR, M, SHIPPED_2025, SMALL
 
 PARAMS = {"munis": [], "divisions": [], "date_from": date(2025, 1, 1), "date_to": date(2025, 12, 1),
-          "kinds": [], "limit": 50, "cluster_codes": ["10", "28"], "years_back": 1,
+          "kinds": [], "limit": 50, "cluster_codes": ["10", "28"], "years_back": 1, "search": "", "order": "output",
           # the upload preview's statements: every INN, loan and subsidy of the fixture, its last two months
           "inns": ["2310000011", "2310000029", "2310000036", "2310000043", "2310000050"],
           "ids": ["L1", "L2", "L3", "S1", "S2", "S3"], "months": [date(2025, 11, 1), date(2025, 12, 1)]}

@@ -307,6 +307,7 @@ def test_statements_returning_inns_or_enterprise_names_are_enterprise_level(name
 def test_the_enterprise_level_statements_are_these():
     assert sorted(ENTERPRISE_LEVEL) == sorted([
         "shipments_rows", "production_rows", "subsidies_rows", "shipments_top_enterprises", "production_enterprises",
+        "production_top_enterprises",
         "loans_list", "subsidies_recipients", "cluster_members",
         "load_problems",        # reasons quote the INN and month of single rows
         *(f"upload_existing_{t}" for t in ("shipments", "production", "loans", "subsidies", "enterprises")),

@@ -5,7 +5,7 @@ code is shared with queries/ or kuban/. tests/model/test_differential.py runs ea
 data and random filters and compares them figure by figure (tests/oracle/compare.py).
 
 ORACLES maps a query name to its Spec: the oracle function `f(raw, params) -> list of row dicts`, the key
-columns of a row, and the documented order of the rows.
+columns of a row, and the documented order of the rows (`spec_for` gives the Spec of one filter).
 """
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ DIMENSIONS = {"total": 0, "fund": 1, "programme": 2, "status": 3, "year": 4, "bu
 PRODUCTION_DIMENSIONS = {"total": 0, "municipality": 1, "division": 2}
 SUBSIDY_DIMENSIONS = {"total": 0, "programme": 1, "budget": 2, "year": 3, "municipality": 4}
 
-ORACLES: dict[str, Spec] = {
+# A Spec, or a function of the parameters giving one (a query whose order depends on them).
+ORACLES: dict = {
     # «Обзор»
     "overview_kpis": Spec(facts.overview_kpis, ()),
     # «Отгрузка» (and «Обзор»)
@@ -38,6 +39,11 @@ ORACLES: dict[str, Spec] = {
     "production_monthly": Spec(facts.production_monthly, ("period",), lambda r: asc(r["period"])),
     "production_enterprises": Spec(facts.production_enterprises, ("inn",),
                                    lambda r: (desc(r["output_rub"]), r["inn"])),
+    "production_top_enterprises": lambda p: Spec(
+        facts.production_top_enterprises, ("inn",),
+        (lambda r: (desc(r["productivity_growth"]), r["inn"])) if p["order"] == "productivity_growth"
+        else (lambda r: (desc(r["output_rub"]), r["inn"])),
+        limit="limit", limit_value="productivity_growth" if p["order"] == "productivity_growth" else "output_rub"),
     "production_rows": Spec(facts.production_rows, ("inn", "period"), lambda r: (r["period"], r["inn"])),
     # «Займы ФРП»
     "loans_portfolio": Spec(support.loans_portfolio, ("dimension", "fund", "programme", "status", "year", "oktmo"),
@@ -73,3 +79,8 @@ ORACLES: dict[str, Spec] = {
 }
 
 __all__ = ["ORACLES", "Raw", "Spec", "compare"]
+
+
+def spec_for(name: str, params: dict) -> Spec:
+    spec = ORACLES[name]
+    return spec if isinstance(spec, Spec) else spec(params)

@@ -243,6 +243,23 @@ def production_enterprises(raw: Raw, p: dict) -> list[dict]:
     return out
 
 
+def _finds(search, inn, name) -> bool:
+    """The search text finds the enterprise: nothing asked (spaces only), the start of its INN, or a part of its
+    name with case and ё/е ignored (spaces around the text do not count)."""
+    s = (search or "").strip(" ")
+    fold = lambda t: (t or "").lower().replace("ё", "е")  # noqa: E731
+    return not s or inn.startswith(s) or fold(s) in fold(name)
+
+
+def production_top_enterprises(raw: Raw, p: dict) -> list[dict]:
+    """production_enterprises found by the search text; by change of output per employee only those that have
+    one (the comparison applies $limit and the order)."""
+    rows = [r for r in production_enterprises(raw, p) if _finds(p["search"], r["inn"], r["name"])]
+    if p["order"] == "productivity_growth":
+        rows = [r for r in rows if r["productivity_growth"] is not None]
+    return rows
+
+
 def production_rows(raw: Raw, p: dict) -> list[dict]:
     v = View.of(p)
     return [{"inn": r["inn"], "name": raw.name_of(r["inn"]), "municipality": raw.muni_name(r["oktmo"]),

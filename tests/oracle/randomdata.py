@@ -161,6 +161,11 @@ def datasets(draw, max_enterprises: int = 6) -> Dataset:
                    tuple(problems))
 
 
+# Search texts of the enterprise lists: none, case, a part of the names («Предприятие NN»), INN starts, text no
+# name holds, characters LIKE would treat as patterns.
+SEARCHES = ("", "   ", "предприятие", "ПРЕДПРИЯТИЕ 1", " тие 0", "1", "231000001", "00000", "нет такого", "%", "_", "ё")
+
+
 @st.composite
 def views(draw) -> dict:
     """Every parameter a page may pass: place, sectors, months (one month to several years, starting before
@@ -175,6 +180,8 @@ def views(draw) -> dict:
         "cluster_codes": sorted(draw(st.lists(st.sampled_from(CLUSTER_CODES), min_size=1, max_size=4, unique=True))),
         "years_back": draw(st.integers(1, 4)),
         "limit": draw(st.integers(1, 6)),
+        "search": draw(st.sampled_from(SEARCHES)),
+        "order": draw(st.sampled_from(("output", "productivity_growth"))),
         "kinds": draw(st.lists(st.sampled_from(KINDS), max_size=2, unique=True)),
     }
 

@@ -15,11 +15,14 @@ memory is that step's alone; `python -m kuban.tools.bench --phase …`):
    change on every page in each scenario (all the queries the page runs, the result cache cleared before
    each), `--repeat` times: median and 95th percentile; its peak memory is `peak_rss_mb` (target: 1.5 GB)
    (`pages.py`);
-3. a plain pandas dashboard: every table read once with `pd.read_parquet`, the headline figures of every page
+3. the whole page run of a filter change (the script in Streamlit's AppTest, from its start to its end: queries,
+   figures, tables, protobuf), per page and scenario, for a view made anew (query and view caches emptied) and
+   for a view already made (`page_runs.py`);
+4. a plain pandas dashboard: every table read once with `pd.read_parquet`, the headline figures of every page
    by filtering and grouping per scenario; its load time, peak memory and median time per page
    (`pandas_side.py`).
 
-The answers of (2) and (3) are compared, number by number to a relative 1e-9; `speedup_vs_pandas` is the median
+The answers of (2) and (4) are compared, number by number to a relative 1e-9; `speedup_vs_pandas` is the median
 over the scenarios of (pandas time of all pages / DuckDB time of all pages). The pandas side computes only the
 headline figures while DuckDB runs every query of the page, so the ratio leans in pandas' favour (`report.py`).
 
@@ -88,12 +91,14 @@ def run_bench(rows: int, keep: Path | None, repeat: int = REPEAT, pandas_repeat:
         serve = _child("serve", folder, scratch / "serve.json", "--repeat", str(repeat),
                        "--answers", str(scratch / "duck.pickle"))
         (scratch / "scenarios.json").write_text(json.dumps(serve["scenarios"], ensure_ascii=False), encoding="utf-8")
+        page_runs = _child("page-runs", folder, scratch / "page_runs.json", "--repeat", str(repeat),
+                           "--scenarios", str(scratch / "scenarios.json"))
         pandas_ = _child("pandas", folder, scratch / "pandas.json", "--repeat", str(pandas_repeat),
                          "--answers", str(scratch / "pandas.pickle"), "--scenarios", str(scratch / "scenarios.json"))
         with open(scratch / "duck.pickle", "rb") as a, open(scratch / "pandas.pickle", "rb") as b:
             checked, diffs = compare(pickle.load(a), pickle.load(b))
         return summarise(rows, folder, generated, generate_s, first, serve, pandas_, checked, diffs, repeat,
-                         pandas_repeat)
+                         pandas_repeat, page_runs)
 
 
 # --- Entry points ------------------------------------------------------------------------------------------
@@ -128,7 +133,7 @@ def run(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     """A phase of the bench in a process of its own (`python -m kuban.tools.bench --phase …`): writes JSON to --out."""
     p = argparse.ArgumentParser(prog="python -m kuban.tools.bench")
-    p.add_argument("--phase", choices=["first-load", "serve", "pandas"], required=True)
+    p.add_argument("--phase", choices=["first-load", "serve", "page-runs", "pandas"], required=True)
     p.add_argument("--data-dir", type=Path, required=True)
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--repeat", type=int, default=REPEAT)
@@ -140,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
         result = phase_first_load(folder)
     elif args.phase == "serve":
         result = phase_serve(folder, args.repeat, args.answers)
+    elif args.phase == "page-runs":
+        from kuban.tools.bench.page_runs import phase_page_runs
+        result = phase_page_runs(folder, args.repeat, json.loads(args.scenarios.read_text(encoding="utf-8")))
     else:
         chosen = json.loads(args.scenarios.read_text(encoding="utf-8"))
         result = phase_pandas(folder, args.repeat, chosen, args.answers)

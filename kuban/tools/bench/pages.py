@@ -14,13 +14,18 @@ from kuban import texts as T
 from kuban.tools.bench.common import LABELS, Progress, children_peak_rss_mb, peak_rss_mb
 
 # The queries each page runs on a filter change (pages/*.py; the sidebar's lists and bounds and the
-# row-level downloads are not rerun: they are cached or built on click). The cluster page runs its
-# default definition through kuban.model.cluster.analyse, as the page does.
-PAGES: dict[str, tuple[str, ...]] = {
+# row-level downloads are not rerun: they are cached or built on click): a name, or (name, parameters the page
+# adds to the filter's). The cluster page runs its default definition through kuban.model.cluster.analyse,
+# as the page does.
+TOP_ROWS = 50                       # kuban.app.ui.TOP_ROWS: the enterprise tables of «Производство»
+PAGES: dict[str, tuple] = {
     T.PAGE_OVERVIEW: ("overview_kpis", "shipments_monthly", "shipments_by_municipality"),
     T.PAGE_SHIPMENTS: ("shipments_monthly", "shipments_by_municipality", "shipments_by_division",
                        "shipments_top_enterprises"),
-    T.PAGE_PRODUCTION: ("production_summary", "production_monthly", "production_enterprises"),
+    T.PAGE_PRODUCTION: ("production_summary", "production_monthly",
+                        ("production_top_enterprises", {"search": "", "order": "output", "limit": TOP_ROWS}),
+                        ("production_top_enterprises", {"search": "", "order": "productivity_growth",
+                                                        "limit": TOP_ROWS})),
     T.PAGE_LOANS: ("loans_portfolio", "loans_monthly", "loans_list"),
     T.PAGE_SUBSIDIES: ("subsidies_summary", "support_intensity", "subsidies_recipients"),
     T.PAGE_CLUSTER: ("cluster_specialisation", "cluster_members", "cluster_vs_rest"),
@@ -52,7 +57,7 @@ FIGURES: dict[str, tuple[str, dict, tuple[str, ...], tuple[str, ...]]] = {
     "production_summary": ("production_summary", {}, ("dimension", "oktmo", "division"), (
         "output_rub", "output_prev_rub", "employees_avg", "employees_avg_prev", "productivity_rub",
         "productivity_prev_rub", "enterprises")),
-    "production_enterprises": ("production_enterprises", {}, ("inn",), (
+    "production_top": ("production_top_enterprises", {}, ("inn",), (
         "output_rub", "output_prev_rub", "employees_avg", "employees_avg_prev", "productivity_rub",
         "productivity_prev_rub")),
     "loans_portfolio": ("loans_portfolio", {"dimension": ("total", "fund", "municipality")},
@@ -76,7 +81,7 @@ FIGURES: dict[str, tuple[str, dict, tuple[str, ...], tuple[str, ...]]] = {
 PAGE_FIGURES: dict[str, tuple[str, ...]] = {
     T.PAGE_OVERVIEW: ("kpis", "shipments_monthly", "shipments_by_municipality"),
     T.PAGE_SHIPMENTS: ("shipments_monthly", "shipments_by_municipality", "shipments_by_division", "shipments_top"),
-    T.PAGE_PRODUCTION: ("production_summary", "production_monthly", "production_enterprises"),
+    T.PAGE_PRODUCTION: ("production_summary", "production_monthly", "production_top"),
     T.PAGE_LOANS: ("loans_portfolio", "loans_monthly", "loans_list"),
     T.PAGE_SUBSIDIES: ("subsidies_summary", "support_intensity", "subsidies_recipients"),
     T.PAGE_CLUSTER: ("cluster_specialisation", "cluster_members", "cluster_vs_rest"),
@@ -124,15 +129,17 @@ def duck_page(db, page: str, params: dict) -> dict[str, pd.DataFrame]:
     results: dict[str, pd.DataFrame] = {}
 
     def run(name: str, p: dict) -> pd.DataFrame:
-        results[name] = queries.run(db, name, p)
-        return results[name]
+        frame = queries.run(db, name, p)
+        results.setdefault(name, frame)          # a statement run twice (another order): its first answer
+        return frame
 
     if page == T.PAGE_CLUSTER:
         from kuban.data.cluster_definitions import Definition
         cluster.analyse(run, Definition(), params["munis"], params["date_from"], params["date_to"])
     else:
-        for name in PAGES[page]:
-            run(name, params)
+        for item in PAGES[page]:
+            name, extra = (item, {}) if isinstance(item, str) else item
+            run(name, params | extra)
     return results
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from kuban.tools.bench.common import LABELS, Progress, peak_rss_mb
-from kuban.tools.bench.pages import PAGE_FIGURES, PAGES, _from_json
+from kuban.tools.bench.pages import PAGE_FIGURES, PAGES, TOP_ROWS, _from_json
 from kuban.tools.bench.synthetic import FILES
 
 MONTH = pd.DateOffset(months=1)
@@ -185,9 +185,10 @@ class PandasDashboard:
                                   division=g.index if column == "division" else None))
         return pd.concat(parts, ignore_index=True)
 
-    def production_enterprises(self, p: dict) -> pd.DataFrame:
+    def production_top(self, p: dict) -> pd.DataFrame:
         g = self._productivity(p, "inn")
-        return g[g["output_rub"].notna()].rename_axis("inn").reset_index()
+        g = g[g["output_rub"].notna()].rename_axis("inn").reset_index()
+        return g.sort_values(["output_rub", "inn"], ascending=[False, True]).head(TOP_ROWS)
 
     def _loans_chosen(self, p: dict) -> pd.DataFrame:
         f, t = self.window(p)

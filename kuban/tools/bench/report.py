@@ -79,7 +79,8 @@ def _stats(runs: list[float]) -> dict:
 
 
 def summarise(rows: int, folder: Path, generated: bool, generate_s: float, first: dict, serve: dict,
-              pandas_: dict, checked: int, diffs: list[str], repeat: int, pandas_repeat: int) -> dict:
+              pandas_: dict, checked: int, diffs: list[str], repeat: int, pandas_repeat: int,
+              page_runs: dict | None = None) -> dict:
     pages = {page: _stats([x for sc in serve["times"].values() for x in sc[page]]) for page in PAGES}
     per_scenario, ratios = {}, []
     for key, meta in serve["scenarios"].items():
@@ -94,6 +95,9 @@ def summarise(rows: int, folder: Path, generated: bool, generate_s: float, first
                              "speedup_vs_pandas": round(ratio, 2)}
     pandas_all = [x for sc in pandas_["times"].values() for runs in sc.values() for x in runs]
     duck_all = [x for sc in serve["times"].values() for runs in sc.values() for x in runs]
+    runs = (page_runs or {}).get("page_runs", {})
+    whole = {page: {kind: _stats([x for sc in runs.values() for x in sc[page][kind]]) for kind in ("new", "seen")}
+             for page in PAGES if all(page in sc for sc in runs.values()) and runs}
     return {
         "rows": rows,
         "data_dir": str(folder),
@@ -113,6 +117,10 @@ def summarise(rows: int, folder: Path, generated: bool, generate_s: float, first
         "repeat": repeat,
         "p50_ms": _ms(float(np.median(duck_all))),
         "pages": pages,
+        "page_runs": whole,
+        "page_runs_by_scenario": {key: {page: {kind: _stats(v[kind]) for kind in v} for page, v in sc.items()}
+                                  for key, sc in runs.items()},
+        "page_runs_peak_rss_mb": (page_runs or {}).get("page_runs_peak_rss_mb"),
         "scenarios": per_scenario,
         "pandas": {"load_s": pandas_["load_s"], "peak_rss_mb": pandas_["peak_rss_mb"], "repeat": pandas_repeat,
                    "p50_ms": _ms(float(np.median(pandas_all))),
@@ -161,6 +169,17 @@ def report_text(r: dict) -> str:
     widths = [max(len(row[i]) for row in table) for i in range(len(heads))]
     for row in table:
         lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
+    if r.get("page_runs"):
+        lines += ["", LABELS["page_runs"].format(repeat=r["repeat"])]
+        table = [[LABELS["col_page"], LABELS["col_query"], LABELS["col_new"], LABELS["col_seen"]]]
+        for page, x in r["page_runs"].items():
+            q = r["pages"][page]
+            table.append([page, f"{_num(q['p50_ms'])} / {_num(q['p95_ms'])}",
+                          f"{_num(x['new']['p50_ms'])} / {_num(x['new']['p95_ms'])}",
+                          f"{_num(x['seen']['p50_ms'])} / {_num(x['seen']['p95_ms'])}"])
+        widths = [max(len(row[i]) for row in table) for i in range(4)]
+        for row in table:
+            lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
     lines += ["",
               LABELS["pandas"].format(seconds=_num(r["pandas"]["load_s"], 1), mb=_num(r["pandas"]["peak_rss_mb"]),
                                       ms=_num(r["pandas"]["p50_ms"]))]
