@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test test-fast test-deep bench demo check chromium clean
+.PHONY: run test test-fast test-deep bench demo check chromium nginx clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +37,15 @@ chromium:
 		else echo "No font with Cyrillic letters: install one (e.g. fonts-dejavu-core) for the pictures of «Справка»." >&2; fi; \
 	fi
 
+# Debian's nginx for `python -m kuban serve --workers N` (several processes behind a proxy) and its tests.
+nginx:
+	@if [ -n "$$KUBAN_NGINX" ] || command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light >/dev/null; \
+	else echo "nginx is needed for serve --workers and its tests: apt-get install nginx-light" >&2; exit 1; fi
+
 # Functions, queries and pages (AppTest) on both cores, then the browser layer (one server, one Chromium).
-test: $(VENV)/.dev-installed chromium
+test: $(VENV)/.dev-installed chromium nginx
 	$(PY) -m pytest -m "not browser" -n 2
 	$(PY) -m pytest -m browser
 

@@ -844,6 +844,20 @@ BENCH_LABELS = {
     "phase_failed": "Шаг замера «{phase}» завершился с кодом {code}",
 }
 
+# Several processes behind nginx (python -m kuban serve --workers N, kuban/tools/workers.py).
+WORKERS_COUNT = "--workers: нужно число процессов от 1"
+WORKERS_NO_NGINX = ("nginx не найден: установите пакет Debian nginx-light (apt-get install nginx-light) или укажите "
+                    "путь к nginx в переменной KUBAN_NGINX")
+WORKERS_BAD_PORT = "--server.port: «{port}» — не номер порта"
+WORKERS_NGINX_FAILED = "nginx не принял настройки: {error}"
+WORKERS_DIED = "{what}: процесс завершился при запуске (подробности выше)"
+WORKERS_TIMEOUT = "{what}: не ответили за {seconds} с"
+WORKERS_WHAT_WORKERS = "Процессы дашборда"
+WORKERS_WHAT_PROXY = "nginx"
+WORKERS_READY = "Дашборд: {url} — {n} процесс(а/ов) за nginx (внутренние порты {ports}). Остановить: Ctrl+C."
+WORKERS_RESTART = "Процесс дашборда на порту {port} завершился (код {code}) — запускаю снова."
+WORKERS_PROXY_ENDED = "nginx завершился — останавливаю процессы дашборда."
+
 # --- Access: sign-in, roles, the audit log (kuban/access/, kuban/app/signin.py) ---
 USERS_BAD_LOGIN = ("«{login}» не подходит как имя пользователя: до 64 знаков — латинские строчные буквы, цифры "
                    "и . _ @ -, первым знаком буква или цифра")

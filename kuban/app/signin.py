@@ -69,17 +69,35 @@ def _loopback(host: str | None) -> bool:
         return False
 
 
+def behind_proxy() -> bool:
+    """This process is a worker of `python -m kuban serve --workers` (kuban/tools/workers.py), behind its nginx."""
+    return os.environ.get("KUBAN_BEHIND_PROXY") == "1"
+
+
 def client_ip() -> str | None:
     try:
         ip = st.context.ip_address
     except Exception:   # noqa: BLE001
         return None
-    return ip if isinstance(ip, str) else None      # AppTest has no client (a stand-in object)
+    if ip is not None and not isinstance(ip, str):
+        return None                                  # AppTest has no client (a stand-in object)
+    if behind_proxy() and (ip is None or _loopback(ip)):   # Streamlit gives None for a connection from 127.0.0.1
+        # the connection is the proxy's: the browser's address is what nginx put in X-Real-IP (nginx sets it
+        # itself; a worker listens on 127.0.0.1 only, so nobody else reaches it)
+        try:
+            real = (st.context.headers.get("X-Real-IP") or "").strip()
+            ipaddress.ip_address(real.strip("[]"))
+            return real
+        except Exception:   # noqa: BLE001 - no header, or not an address: the proxy's own
+            return ip
+    return ip
 
 
 def open_allowed() -> bool:
-    """Without sign-in: only when the server listens on 127.0.0.1 alone and the browser is on this machine."""
-    if not _loopback(st.get_option("server.address")):
+    """Without sign-in: only when the server listens on 127.0.0.1 alone and the browser is on this machine.
+    Behind the proxy of `serve --workers`, "the server" is the proxy: its address decides."""
+    listens = os.environ.get("KUBAN_PUBLIC_ADDRESS") if behind_proxy() else None
+    if not _loopback(listens or st.get_option("server.address")):
         return False
     ip = client_ip()
     return ip is None or _loopback(ip)

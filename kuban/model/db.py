@@ -11,6 +11,7 @@ threads at once, and Streamlit runs each browser session in its own thread).
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import subprocess
@@ -165,8 +166,27 @@ class ProgressFile:
                 pass
 
 
+@contextmanager
+def build_lock(store: Store):
+    """One build at a time per store, across processes (the workers of `serve --workers`, `kuban add`, a bench):
+    the others wait here, then find the version already built and open it."""
+    store.folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(store.folder / "build.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 def build_version(data_dir: Path, store: Store, progress=None) -> Path:
-    """The folder's data version in the store (built unless the store already holds it); its path."""
+    """The folder's data version in the store (built unless the store already holds it); its path.
+    Under `build_lock`: of several processes asking at once, one builds and the others get its file."""
+    with build_lock(store):
+        return _build_version(data_dir, store, progress)
+
+
+def _build_version(data_dir: Path, store: Store, progress=None) -> Path:
     try:
         for _attempt in range(BUILD_ATTEMPTS):
             key = version_key(data_dir, store)

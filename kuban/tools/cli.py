@@ -91,6 +91,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--seconds", type=_count(1), default=60, help="how long the viewers change filters (default 60)")
     b.add_argument("--data-dir", type=Path, default=None,
                    help="with --sessions: the folder the dashboard serves (default: the synthetic folder)")
+    b.add_argument("--workers", type=int, default=0,
+                   help="with --sessions: serve with this many processes behind nginx (python -m kuban serve --workers)")
     return p
 
 
@@ -275,11 +277,31 @@ def cmd_bench(args) -> int:
     return run(args)
 
 
+def _workers_option(options: list[str]) -> tuple[int | None, list[str]]:
+    """`--workers N` (or `--workers=N`) of `serve`, and the other options; N that is not a number counts as 0."""
+    from kuban.tools.workers import _option
+    value, rest = _option(options, "--workers")
+    if value is None:
+        return None, options
+    try:
+        return int(value), rest
+    except ValueError:
+        return 0, rest
+
+
 def serve(options: list[str]) -> int:
-    """`python -m kuban serve [streamlit run options]`: the dashboard, with Streamlit's legacy `pages/`
+    """`python -m kuban serve [--workers N] [streamlit run options]`: the dashboard, with Streamlit's legacy `pages/`
     mode switched off before the first visitor (see kuban.app.ui.ensure_frame). It listens on 127.0.0.1 unless
     `--server.address` is given; without sign-in configured it shows data on 127.0.0.1 only
-    (kuban/app/signin.py), whatever the address."""
+    (kuban/app/signin.py), whatever the address. `--workers N`: N processes behind nginx (kuban/tools/workers.py)."""
+    workers, options = _workers_option(options)
+    if workers is not None:
+        from kuban.tools.workers import WorkersFailed, serve_workers
+        try:
+            return serve_workers(workers, options)
+        except WorkersFailed as exc:
+            print(str(exc), file=sys.stderr)
+            return EXIT_FAILED
     from streamlit.web import cli as streamlit_cli
 
     from kuban.app.ui import leave_legacy_pages_mode

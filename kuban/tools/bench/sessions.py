@@ -59,9 +59,10 @@ def health(url: str) -> str | None:
         return None
 
 
-def serve_command(port: int) -> list[str]:
-    """The dashboard as `make run` starts it (python -m kuban serve), headless on 127.0.0.1:port."""
-    return [sys.executable, "-m", "kuban", "serve", "--server.headless", "true", "--server.address", "127.0.0.1",
+def serve_command(port: int, workers: int = 0) -> list[str]:
+    """The dashboard as `make run` starts it (python -m kuban serve), headless on 127.0.0.1:port; with `workers`,
+    that many processes behind nginx on that port (python -m kuban serve --workers, kuban/tools/workers.py)."""
+    return [sys.executable, "-m", "kuban", "serve", *(["--workers", str(workers)] if workers else []), "--server.headless", "true", "--server.address", "127.0.0.1",
             "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
 
 
@@ -74,13 +75,13 @@ class Server:
 
 
 @contextlib.contextmanager
-def dashboard(data_dir: Path, log: Path):
+def dashboard(data_dir: Path, log: Path, workers: int = 0):
     """Start the dashboard on `data_dir`, wait until it answers, yield a Server; stop it (by its pid) afterwards."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     t0 = time.perf_counter()
     with open(log, "wb") as out:
-        server = subprocess.Popen(serve_command(port), cwd=paths.ROOT,
+        server = subprocess.Popen(serve_command(port, workers), cwd=paths.ROOT,
                                   env={**os.environ, "KUBAN_DATA_DIR": str(data_dir)},
                                   stdout=out, stderr=subprocess.STDOUT)
     try:
@@ -109,8 +110,26 @@ async def tick(progress, deadline: float) -> None:
 
 # --- A run -----------------------------------------------------------------------------------------------------
 
-def run_sessions(n: int, seconds: float, data_dir: Path, client: str = "websocket") -> dict:
-    """Start the dashboard on `data_dir`, drive `n` viewers of the kind `client` for `seconds`; the report."""
+def tree_peak_mb(pid: int) -> float | None:
+    """Peak memory of a process and all its descendants (the workers of `serve --workers`, their builds), summed."""
+    total, seen, todo = 0.0, set(), [pid]
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        total += vm_hwm_mb(p) or 0.0
+        try:
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return total or None
+
+
+def run_sessions(n: int, seconds: float, data_dir: Path, client: str = "websocket", workers: int = 0) -> dict:
+    """Start the dashboard on `data_dir` (with `workers`: that many processes behind nginx), drive `n` viewers of
+    the kind `client` for `seconds`; the report."""
     import asyncio
     if client == "chromium":
         from kuban.tools.bench import chromium as driver
@@ -120,13 +139,14 @@ def run_sessions(n: int, seconds: float, data_dir: Path, client: str = "websocke
         raise ValueError(f"unknown client {client!r}: one of {CLIENTS}")
     driver.check()
     with tempfile.TemporaryDirectory(prefix="kuban-sessions-") as tmp:
-        with dashboard(data_dir, Path(tmp) / "streamlit.log") as server:
+        with dashboard(data_dir, Path(tmp) / "streamlit.log", workers) as server:
             cpu = time.process_time()
             sessions, first_page = asyncio.run(driver.drive(server.url, n, seconds))
             cpu = time.process_time() - cpu
-            server_peak = vm_hwm_mb(server.process.pid)
+            server_peak = tree_peak_mb(server.process.pid) if workers else vm_hwm_mb(server.process.pid)
     result = summarise(sessions, first_page, server.start_s, server_peak, n, seconds, data_dir, client,
                        driver.TIMEOUT_S)
+    result["workers"] = workers
     result["client_cpu_s"] = round(cpu, 1)     # this process's CPU (the websocket viewers; Chromium runs apart)
     return result
 
