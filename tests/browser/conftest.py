@@ -325,17 +325,18 @@ def dataframe_rows(frame) -> list[list[str]]:
 # --- Another server on another data folder (additive helper: tests/browser/test_cluster.py) ----------------
 
 @contextlib.contextmanager
-def run_server(data_dir: Path, script: str = "dashboard.py", env: dict | None = None, port: int | None = None):
+def run_server(data_dir: Path, script: str = "dashboard.py", env: dict | None = None, port: int | None = None,
+               args: tuple[str, ...] = ()):
     """Start Streamlit on `data_dir` (a folder the test owns), yield the Server, stop it by its pid afterwards.
 
     `script`: the app to run (relative to the project), `env`: more environment variables, `port`: the port to
     listen on (default: a free one; give one when something must name it before the start, e.g. the
-    redirect_uri of single sign-on)."""
+    redirect_uri of single sign-on), `args`: more options of `python -m kuban serve` (`--workers 2`)."""
     log = data_dir.parent / f"streamlit-{data_dir.name}.log"
     port = port or _free_port()
     url = f"http://127.0.0.1:{port}"
     # The dashboard starts as `make run` starts it (python -m kuban serve); other scripts as plain Streamlit apps.
-    start = [sys.executable, "-m", "kuban", "serve"] if script == "dashboard.py" else \
+    start = [sys.executable, "-m", "kuban", "serve", *args] if script == "dashboard.py" else \
         [sys.executable, "-m", "streamlit", "run", script]
     cmd = [*start, "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]

@@ -9,10 +9,7 @@ are A 280 + D 20 = 300 M; the krai's November 2025 is 650 M, 665 M after the cor
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 import time
 
 import pytest
@@ -23,7 +20,7 @@ from kuban.access import users
 from tests.data.test_uploads import CORRECTION
 
 from . import conftest as cf
-from .conftest import FIXTURE, ROOT, expect_metric, wait_for_app
+from .conftest import FIXTURE, expect_metric, wait_for_app
 from .test_access import download, excel_buttons, signed_in, submit_form
 from .test_upload import CSV_NAME, NOV_AFTER, accept, choose, upload
 
@@ -32,13 +29,9 @@ PASSWORD = "workers-password-1"
 ACCESS = '[users."admin"]\nrole = "admin"\n\n[users."editor2"]\nrole = "admin"\n'
 
 
-class Proxy:
-    def __init__(self, url, data_dir, process, log):
-        self.url, self.data_dir, self.process, self.log = url, data_dir, process, log
-
-
 @pytest.fixture(scope="module")
 def proxy(tmp_path_factory):
+    """`python -m kuban serve --workers 2` on a copy of the fixture with two administrators; no single sign-on."""
     root = tmp_path_factory.mktemp("workers")
     data_dir = root / "data"
     shutil.copytree(FIXTURE, data_dir)
@@ -47,31 +40,9 @@ def proxy(tmp_path_factory):
     (data_dir / "access" / "access.toml").write_text(ACCESS, encoding="utf-8")
     secrets = root / "secrets.toml"
     secrets.write_text("# no [auth]: no single sign-on\n", encoding="utf-8")
-    port = cf._free_port()
-    log = root / "serve.log"
-    env = {**os.environ, "KUBAN_DATA_DIR": str(data_dir), "STREAMLIT_SECRETS_FILES": str(secrets),
-           "KUBAN_PROXY_NAME_WORKER": "1", "KUBAN_RUN_DIR": str(root / "run")}
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "kuban", "serve", "--workers", "2", "--server.port", str(port),
-                                 "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while cf._health(url) != "ok":
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"serve --workers did not start (exit {proc.poll()}):\n"
-                            + log.read_text(errors="replace")[-3000:], pytrace=False)
-            time.sleep(0.2)
-        yield Proxy(url, data_dir, proc, log)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-    assert proc.returncode == 0, log.read_text(errors="replace")[-3000:]
+    env = {"STREAMLIT_SECRETS_FILES": str(secrets), "KUBAN_PROXY_NAME_WORKER": "1", "KUBAN_RUN_DIR": str(root / "run")}
+    with cf.run_server(data_dir, env=env, args=("--workers", "2")) as srv:
+        yield srv
 
 
 def new_page(browser):

@@ -13,8 +13,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +20,7 @@ import numpy as np
 
 from kuban import paths
 from kuban.tools.bench.common import LABELS, _ms, percentile, vm_hwm_mb
+from kuban.tools.workers import free_port, health  # noqa: F401 - also the browser tests' helpers
 
 CLIENTS = ("websocket", "chromium")
 SESSION_PATHS = ("/", "/shipments", "/production", "/loans", "/subsidies", "/cluster")
@@ -42,22 +41,6 @@ class Session:
 
 
 # --- The server ---------------------------------------------------------------------------------------------
-
-def free_port() -> int:
-    import socket
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def health(url: str) -> str | None:
-    """The text of Streamlit's /_stcore/health ("ok" when it serves), None when nothing answers."""
-    try:
-        with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-            return r.read().decode("utf-8", "replace").strip()
-    except (urllib.error.URLError, OSError):
-        return None
-
 
 def serve_command(port: int, workers: int = 0) -> list[str]:
     """The dashboard as `make run` starts it (python -m kuban serve), headless on 127.0.0.1:port; with `workers`,
