@@ -16,6 +16,7 @@ import pytest
 from kuban import texts as T
 from kuban.access import audit
 from kuban.app import signin
+from kuban.data.store import STORE_FOLDER
 from kuban.paths import ROOT
 from kuban.tools import cli, workers
 from tests.conftest import SMALL
@@ -87,7 +88,7 @@ BUILDER = textwrap.dedent("""
 
 def test_several_processes_asking_for_a_new_version_build_it_once(tmp_path):
     folder = tmp_path / "data"
-    shutil.copytree(SMALL, folder)
+    shutil.copytree(SMALL, folder, ignore=shutil.ignore_patterns(STORE_FOLDER))   # another test's store left out
     procs = [subprocess.Popen([sys.executable, "-c", BUILDER, str(folder)], cwd=ROOT, stdout=subprocess.PIPE,
                               text=True) for _ in range(3)]
     outs = [p.communicate(timeout=120)[0].split() for p in procs]
