@@ -119,43 +119,44 @@ def _deep_bytes(value) -> int:
     return 16
 
 
-class ViewCache:
-    """LRU of computed views bounded by their total size."""
+class SizedLRU:
+    """A thread-safe LRU bounded by the total size of its items (sizes given by the caller); an item larger than
+    a quarter of the bound is not kept. The query layer's result cache is one too (kuban/model/queries.py)."""
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
-        self._items: OrderedDict = OrderedDict()
+        self._items: OrderedDict = OrderedDict()       # key -> (item, size)
         self._bytes = 0
         self._lock = threading.Lock()
-        self.hits = self.misses = self.uncached = 0
+        self.hits = self.misses = 0
 
     def get(self, key):
+        """The item kept under `key`, or None."""
         with self._lock:
-            item = self._items.get(key)
-            if item is None:
+            entry = self._items.get(key)
+            if entry is None:
                 self.misses += 1
                 return None
             self._items.move_to_end(key)
             self.hits += 1
-            return item
+            return entry[0]
 
-    def put(self, key, value, refs: list, size: int) -> None:
+    def put(self, key, item, size: int) -> None:
         if size > self.max_bytes // 4:
-            return
+            return                                     # too big to be worth keeping
         with self._lock:
             if key in self._items:
                 return
-            self._items[key] = (value, refs, size)
+            self._items[key] = (item, size)
             self._bytes += size
             while self._bytes > self.max_bytes and self._items:
-                _, (_, _, s) = self._items.popitem(last=False)
+                _, (_, s) = self._items.popitem(last=False)
                 self._bytes -= s
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
             self._bytes = 0
-            self.hits = self.misses = self.uncached = 0
 
     def __len__(self) -> int:
         return len(self._items)
@@ -163,6 +164,18 @@ class ViewCache:
     @property
     def bytes(self) -> int:
         return self._bytes
+
+
+class ViewCache(SizedLRU):
+    """The views: items are (value, refs), refs the objects keyed by identity (kept alive with the entry)."""
+
+    def __init__(self, max_bytes: int):
+        super().__init__(max_bytes)
+        self.uncached = 0
+
+    def clear(self) -> None:
+        super().clear()
+        self.hits = self.misses = self.uncached = 0
 
 
 def _max_bytes() -> int:
@@ -192,7 +205,7 @@ def cached(fn):
         if found is not None:
             return found[0]
         value = fn(*args, **kwargs)
-        CACHE.put(key, value, refs, size_of(value))
+        CACHE.put(key, (value, refs), size_of(value))
         return value
 
     return wrapper

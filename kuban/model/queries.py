@@ -22,8 +22,6 @@ The scope is part of the data fingerprint, so cached results never cross scopes.
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import takewhile
@@ -32,6 +30,7 @@ import duckdb
 import pandas as pd
 
 from kuban import paths
+from kuban.model import memo
 
 CACHE_BYTES = 256 * 1024 * 1024
 _PARAM_LINE = re.compile(r"^--\s+\$(\w+)\s+(\S+)")
@@ -96,43 +95,14 @@ def names() -> list[str]:
     return sorted(p.stem for p in paths.QUERIES.glob("*.sql"))
 
 
-class ResultCache:
+class ResultCache(memo.SizedLRU):
     """LRU of DataFrames bounded by their total memory."""
 
     def __init__(self, max_bytes: int = CACHE_BYTES):
-        self.max_bytes = max_bytes
-        self._items: OrderedDict = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-        self.hits = self.misses = 0
-
-    def get(self, key):
-        with self._lock:
-            item = self._items.get(key)
-            if item is None:
-                self.misses += 1
-                return None
-            self._items.move_to_end(key)
-            self.hits += 1
-            return item[0]
+        super().__init__(max_bytes)
 
     def put(self, key, frame: pd.DataFrame) -> None:
-        size = int(frame.memory_usage(deep=True).sum())
-        if size > self.max_bytes // 4:
-            return  # too big to be worth keeping
-        with self._lock:
-            if key in self._items:
-                return
-            self._items[key] = (frame, size)
-            self._bytes += size
-            while self._bytes > self.max_bytes and self._items:
-                _, (_, s) = self._items.popitem(last=False)
-                self._bytes -= s
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self._bytes = 0
+        super().put(key, frame, int(frame.memory_usage(deep=True).sum()))
 
 
 CACHE = ResultCache()

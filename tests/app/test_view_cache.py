@@ -14,7 +14,7 @@ from kuban.access import users
 from kuban.app import brief, brief_html
 from kuban.model import memo, queries
 from tests.app.apptest import app, no_errors
-from tests.app.test_signin import PASSWORD, submit
+from tests.app.test_signin import PASSWORD, fresh_throttle, submit  # noqa: F401 - an autouse fixture
 from tests.conftest import SMALL
 
 PAGES = ("overview", "shipments", "production", "loans", "subsidies", "cluster")
@@ -40,13 +40,6 @@ def folder(tmp_path):
         users.add(data, login, PASSWORD)
     (data / "access" / "access.toml").write_text(ACCESS, encoding="utf-8")
     return data
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    from kuban.app import signin
-    signin._throttle.clear()
-    yield
 
 
 def empty_caches() -> None:

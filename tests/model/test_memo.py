@@ -76,7 +76,7 @@ def test_an_object_of_another_kind_is_keyed_by_identity_and_kept_alive(monkeypat
     del first
     gc.collect()
     # the entry holds the object, so its identity cannot be given to a new object while the entry lives
-    assert any(isinstance(r, Boundaries) for _, refs, _ in memo.CACHE._items.values() for r in refs)
+    assert any(isinstance(r, Boundaries) for (_, refs), _ in memo.CACHE._items.values() for r in refs)
 
 
 def test_arguments_that_cannot_be_keyed_run_uncached_and_right(calls):
@@ -106,7 +106,7 @@ def test_the_memory_bound_drops_the_least_recently_used(monkeypatch):
     block(1)
     assert made == [1]                                    # 0 stayed, 1 was dropped
     big = memo.ViewCache(40_000)
-    big.put("k", "v", [], 20_000)                          # more than a quarter of the bound: not kept
+    big.put("k", ("v", []), 20_000)                          # more than a quarter of the bound: not kept
     assert len(big) == 0
 
 
