@@ -15,7 +15,7 @@ options = ui.run("cluster_code_options")
 d, basis = cluster_ui.definition_panel(paths.data_dir(), options)
 if d is None:
     st.stop()
-a = cluster.analyse(ui.run, d, f.munis, f.date_from, f.date_to, basis)
+a = cluster.analyse(ui.run, d, f.munis, f.date_from, f.date_to, basis, run_many=ui.run_many)
 h = a.headline
 by = T.CLUSTER_BASIS_OPTIONS[basis]
 lq_text = fmt.number(d.lq_threshold, 2)
@@ -107,7 +107,7 @@ st.subheader(T.CLUSTER_COMPARE_HEADER)
 ui.note(T.CLUSTER_COMPARE_NOTE)
 pair = cluster_ui.compare_choice(paths.data_dir())
 if pair:
-    both = [cluster.analyse(ui.run, x, f.munis, f.date_from, f.date_to) for x in pair]
+    both = [cluster.analyse(ui.run, x, f.munis, f.date_from, f.date_to, run_many=ui.run_many) for x in pair]
     ui.text_table(cluster_view.comparison(both))
 
 with st.expander(T.CLUSTER_METHOD_HEADER, icon=":material/menu_book:"):

@@ -9,7 +9,7 @@
 --   pass, windows by month arithmetic; division codes match on the cells' division, group or class codes on
 --   their OKVED code (the code of every enterprise of the cell). The distinct enterprises (INN) of each window and
 --   side: shippers (shipments), producers (production), from enterprise_years, each counted once per window
---   (first_report_in_months); supported (support decided in the window).
+--   (first_report_in_months, over reporting_patterns); supported (support decided in the window).
 -- Params:
 --   $cluster_codes  VARCHAR[]  OKVED codes of the cluster: divisions NN, groups NN.N, classes NN.NN (prefixes)
 --   $munis          VARCHAR[]  OKTMO codes; empty list = the whole krai
@@ -85,26 +85,26 @@ support AS (
       AND 12 * ((b.d1 - x.m) // 12 - s.j) + b.len - 1 >= b.d1 - x.m
     GROUP BY 1, 2
 ),
-counted AS (    -- the enterprises of each window with facts: an INN's data year meets windows
-                -- ceil((a - first - 11) / 12) .. floor((b - first) / 12) (block_meets_months), and is counted on the
-                -- first of its data years with a month in the window (first_report_in_months)
+counted AS (    -- the enterprises of each window with facts: a data year meets windows
+                -- ceil((a - first - 11) / 12) .. floor((b - first) / 12) (block_meets_months), and an INN is counted
+                -- on the first of its data years with a month in the window (first_report_in_months); read from
+                -- reporting_patterns, the INNs of a data year with the same pattern counted together
     SELECT y.years_back,
            coalesce(list_contains($cluster_codes::VARCHAR[], y.division), false)
-             OR coalesce(e.okved IN (SELECT okved FROM by_class), false) AS in_cluster,
-           count(*) FILTER (WHERE first_report_in_months(y.first, y.shipment_months, y.shipments_before,
-                                                         $date_from, $date_to, y.years_back)) AS shippers,
-           count(*) FILTER (WHERE first_report_in_months(y.first, y.production_months, y.production_before,
-                                                         $date_from, $date_to, y.years_back)) AS producers
+             OR coalesce(y.okved IN (SELECT okved FROM by_class), false) AS in_cluster,
+           sum(y.enterprises) FILTER (WHERE first_report_in_months(y.first, y.shipment_months, y.shipments_before,
+                                                                 $date_from, $date_to, y.years_back)) AS shippers,
+           sum(y.enterprises) FILTER (WHERE first_report_in_months(y.first, y.production_months, y.production_before,
+                                                                 $date_from, $date_to, y.years_back)) AS producers
     FROM (
-        SELECT y.inn, y.division, y.first, y.shipment_months, y.shipments_before, y.production_months,
-               y.production_before,
+        SELECT y.okved, y.division, y.first, y.shipment_months, y.shipments_before, y.production_months,
+               y.production_before, y.enterprises,
                unnest(range(greatest(ceil((w.a - y.first - 11) / 12), 0)::BIGINT,
                             floor((w.b - y.first) / 12)::BIGINT + 1)) AS years_back
-        FROM enterprise_years AS y,
+        FROM reporting_patterns AS y,
              (SELECT month_index($date_from::DATE) AS a, month_index($date_to::DATE) AS b) AS w
         WHERE y.first <= w.b AND chosen_place(y.oktmo, $munis)
     ) AS y
-    LEFT JOIN enterprises AS e USING (inn)
     WHERE y.years_back IN (SELECT years_back FROM grouped)
     GROUP BY 1, 2
 ),
@@ -120,7 +120,7 @@ SELECT w.years_back::INTEGER AS years_back,
        g.shipped_rub::DOUBLE AS shipped_rub, g.output_rub::DOUBLE AS output_rub,
        (g.employee_months / NULLIF(mo.months, 0))::DOUBLE AS employees,
        coalesce(s.support_rub, 0)::DOUBLE AS support_rub,
-       coalesce(c.shippers, 0) AS shippers, coalesce(c.producers, 0) AS producers,
+       coalesce(c.shippers, 0)::BIGINT AS shippers, coalesce(c.producers, 0)::BIGINT AS producers,
        coalesce(s.supported, 0) AS supported
 FROM sides AS w
 LEFT JOIN grouped AS g USING (years_back, in_cluster)

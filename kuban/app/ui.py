@@ -109,6 +109,11 @@ def run(name: str, params: dict | None = None) -> pd.DataFrame:
     return queries.run(database(), name, params or {})
 
 
+def run_many(calls: list[tuple[str, dict]]) -> list:
+    """run() for several statements at once (kuban.model.queries.run_many)."""
+    return queries.run_many(database(), calls)
+
+
 def run_later(name: str, params: dict | None = None):
     """A thunk for a query that should run only if needed (a download click), on this run's data version."""
     db = database()

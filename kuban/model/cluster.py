@@ -228,16 +228,26 @@ def params(d: Definition, munis, date_from: date, date_to: date) -> dict:
             "date_from": date_from, "date_to": date_to, "refused": [s.lower() for s in T.LOAN_REFUSED_STATUSES]}
 
 
+QUERIES = ("cluster_specialisation", "cluster_members", "cluster_vs_rest")
+
+
 def analyse(run: Callable[[str, dict], pd.DataFrame], d: Definition, munis, date_from: date, date_to: date,
-            basis: str = "employment") -> Analysis:
-    """Run the cluster queries (`run(name, params)`, e.g. kuban.app.ui.run) and compute what the page shows."""
+            basis: str = "employment", run_many: Callable[[list], list] | None = None) -> Analysis:
+    """Run the cluster queries (`run(name, params)`, e.g. kuban.app.ui.run; or all three at once through
+    `run_many([(name, params), ...])`, e.g. kuban.app.ui.run_many) and compute what the page shows."""
     p = params(d, munis, date_from, date_to)
-    lqs = location_quotients(run("cluster_specialisation", p), d, munis)
-    try:
-        members = mark_anchors(run("cluster_members", p), d)
-    except NotPermitted:            # an aggregates-only user: no member list, no figure drawn from it
-        members = None
-    trend = versus_rest(run("cluster_vs_rest", p))
+    if run_many is not None:
+        spec_rows, member_rows, trend_rows = run_many([(name, p) for name in QUERIES])
+    else:
+        spec_rows, trend_rows = run("cluster_specialisation", p), run("cluster_vs_rest", p)
+        try:
+            member_rows = run("cluster_members", p)
+        except NotPermitted as exc:
+            member_rows = exc
+    lqs = location_quotients(spec_rows, d, munis)
+    # an aggregates-only user: no member list, no figure drawn from it
+    members = None if isinstance(member_rows, NotPermitted) else mark_anchors(member_rows, d)
+    trend = versus_rest(trend_rows)
     now = trend[trend["years_back"] == 0].iloc[0] if len(trend) and (trend["years_back"] == 0).any() else None
     spec = specialised(lqs, d, basis)
     headline = {

@@ -14,6 +14,12 @@ gave the very same frames: what a user receives is a function of what their quer
 An argument of any other kind (a data version's boundaries, say) is keyed by its identity, and the cache
 holds a reference to it while the entry lives, so the identity cannot be reused by another object.
 
+Hashing a large frame costs milliseconds, so frames whose content is known by how they were made skip it: a
+query's result (kuban.model.queries.run: its statement, parameters and data version with scope) and a cached
+function's frame result (its key, when no argument was keyed by identity) are remembered with that provenance
+(`remember`), and keyed by it for as long as that very object lives. Those frames are never changed in place
+(see above), so the provenance stands for the content.
+
 Arguments that cannot be keyed (a frame holding lists, say) make the call run uncached: never wrong, only
 slower. `KUBAN_VIEW_CACHE_MB` bounds the memory (default 128 MB); the size of an entry is its frames' memory
 or its figure's data.
@@ -25,6 +31,7 @@ import functools
 import hashlib
 import os
 import threading
+import weakref
 from collections import OrderedDict
 from datetime import date, datetime, time
 
@@ -57,6 +64,31 @@ def _frame_digest(frame: pd.DataFrame | pd.Series) -> bytes:
     return h.digest()
 
 
+# id(frame) -> (a weak reference to it, the digest of its provenance); an entry goes with its frame.
+_PROVENANCE: dict[int, tuple[weakref.ref, bytes]] = {}
+_PROVENANCE_LOCK = threading.Lock()
+
+
+def remember(frame, provenance) -> None:
+    """Key `frame` (a DataFrame or Series that is never changed afterwards) by `provenance`, a hashable value that
+    determines its content, instead of hashing its values."""
+    digest = hashlib.blake2b(repr(provenance).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    ident = id(frame)
+
+    def gone(ref, ident=ident):
+        with _PROVENANCE_LOCK:
+            if _PROVENANCE.get(ident, (None,))[0] is ref:
+                del _PROVENANCE[ident]
+
+    with _PROVENANCE_LOCK:
+        _PROVENANCE[ident] = (weakref.ref(frame, gone), digest)
+
+
+def _provenance(frame) -> bytes | None:
+    entry = _PROVENANCE.get(id(frame))
+    return entry[1] if entry is not None and entry[0]() is frame else None
+
+
 def key_of(value, refs: list):
     """A hashable key standing for `value`'s content (objects of unknown kinds: their identity, kept in `refs`)."""
     if value is None or isinstance(value, (str, bool, int, bytes)):
@@ -68,7 +100,8 @@ def key_of(value, refs: list):
     if isinstance(value, (pd.Timestamp, datetime, date, time)):
         return (type(value).__name__, value.isoformat())
     if isinstance(value, (pd.DataFrame, pd.Series)):
-        return ("frame", _frame_digest(value))
+        known = _provenance(value)
+        return ("made", known) if known is not None else ("frame", _frame_digest(value))
     if isinstance(value, (list, tuple)):
         return (type(value).__name__, tuple(key_of(v, refs) for v in value))
     if isinstance(value, (set, frozenset)):
@@ -205,6 +238,8 @@ def cached(fn):
         if found is not None:
             return found[0]
         value = fn(*args, **kwargs)
+        if not refs and isinstance(value, (pd.DataFrame, pd.Series)):
+            remember(value, key)
         CACHE.put(key, (value, refs), size_of(value))
         return value
 

@@ -21,7 +21,9 @@ The scope is part of the data fingerprint, so cached results never cross scopes.
 """
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import takewhile
@@ -139,5 +141,26 @@ def run(db, name: str, params: dict | None = None) -> pd.DataFrame:
     if scope is not None and scope.aggregates_only:
         from kuban.model import suppress     # noqa: PLC0415
         frame = suppress.apply(query, frame)
+    memo.remember(frame, ("query", key))
     CACHE.put(key, frame)
     return frame
+
+
+# The statements a page needs at once run side by side (run_many): DuckDB plans each one and converts its result in
+# one thread, and those serial parts of one statement overlap the parallel scans of another. One pool for the
+# process, so that many sessions together never run more than this many statements.
+QUERY_THREADS = max(2, min(8, os.cpu_count() or 2))
+_POOL = ThreadPoolExecutor(max_workers=QUERY_THREADS, thread_name_prefix="kuban-query")
+
+
+def run_many(db, calls: list[tuple[str, dict]]) -> list:
+    """run() for each (name, params) at once, on cursors of their own; the frames in order, a NotPermitted in place
+    of a statement the scope may not run (any other failure is raised)."""
+    futures = [_POOL.submit(run, db, name, params) for name, params in calls]
+    results = []
+    for future in futures:
+        try:
+            results.append(future.result())
+        except NotPermitted as exc:
+            results.append(exc)
+    return results

@@ -77,6 +77,10 @@
 --                         export_rub_1, export_rub_2, output_rub_1, output_rub_2, staffed_output_rub_1,
 --                         staffed_output_rub_2 DOUBLE, employees_1, employees_2 BIGINT (headcount summed),
 --                         headcount_months_1, headcount_months_2 INTEGER (months reporting headcount)
+--   reporting_patterns    grain: data year × municipality × division × OKVED code (of the register) × reporting
+--                         pattern. Columns: first, oktmo, division, okved, shipment_months, production_months,
+--                         shipments_before, production_before (as in enterprise_years), enterprises BIGINT (the
+--                         INNs with that pattern): counts of enterprises without reading one row per INN
 --   Sorted by month for zone maps.
 
 CREATE MACRO month_index(day) AS (year(day) * 12 + month(day) - 1)::INTEGER;
@@ -191,6 +195,16 @@ SELECT y.inn, e.oktmo, e.division, y.first, year_split(y.first) AS split,
 FROM years AS y
 LEFT JOIN enterprises AS e USING (inn)
 WINDOW before_year AS (PARTITION BY y.inn ORDER BY y.first)
+ORDER BY y.first;
+
+-- The enterprises of enterprise_years counted per reporting pattern: what first_report_in_months reads, so that a
+-- count of enterprises over windows reads ~30 000 rows instead of ~850 000 at 10 M fact rows.
+CREATE TABLE reporting_patterns AS
+SELECT y.first, y.oktmo, y.division, e.okved, y.shipment_months, y.production_months, y.shipments_before,
+       y.production_before, count(*) AS enterprises
+FROM enterprise_years AS y
+LEFT JOIN enterprises AS e USING (inn)
+GROUP BY ALL
 ORDER BY y.first;
 
 CREATE MACRO left_over_months(first_month, last_month, years) AS TABLE

@@ -115,3 +115,29 @@ def test_figures_are_measured_by_their_data():
     small = go.Figure(go.Bar(x=[1, 2], y=[3, 4]))
     large = go.Figure(go.Bar(x=list(range(10_000)), y=list(range(10_000))))
     assert memo.size_of(large) > 100 * memo.size_of(small) / 10 and memo.size_of(large) > 100_000
+
+
+def test_a_frame_of_known_provenance_is_keyed_by_it_while_it_lives(calls, monkeypatch):
+    total, made = calls
+    hashed = []
+    real = memo._frame_digest
+    monkeypatch.setattr(memo, "_frame_digest", lambda f: hashed.append(1) or real(f))
+    a = pd.DataFrame({"v": [1.0, 2.0]})
+    memo.remember(a, ("query", "q1"))
+    first = total(a)
+    assert hashed == [] and len(made) == 1                 # keyed by provenance, its values never hashed
+    b = pd.DataFrame({"v": [1.0, 2.0]})
+    memo.remember(b, ("query", "q1"))
+    assert total(b) is first and len(made) == 1            # the same provenance: the same view
+    c = pd.DataFrame({"v": [5.0]})
+    memo.remember(c, ("query", "q2"))
+    assert total(c).iloc[0, 0] == 5.0 and len(made) == 2   # another provenance: computed
+    # a frame derived from a remembered one is not: it is keyed by its own content
+    derived = a[a["v"] > 1.5]
+    assert total(derived).iloc[0, 0] == 2.0 and hashed == [1]
+    # a cached function's frame result carries its key on: a second cached function need not hash it
+    assert memo._provenance(first) is not None
+    ident = id(c)
+    del c
+    gc.collect()
+    assert ident not in memo._PROVENANCE                   # the entry went with its frame

@@ -137,3 +137,20 @@ def test_aggregates_only_refuses_enterprise_statements(small_db):
 def test_a_whole_krai_full_scope_is_the_version_itself(small_db):
     assert small_db.for_scope(Scope(user="a", role="admin")) is small_db
     assert small_db.for_scope(Scope(user="k", role="krai")) is small_db
+
+
+def test_statements_run_at_once_answer_as_one_at_a_time(small_db):
+    """queries.run_many (the cluster page's three statements side by side) gives each scope what run gives it,
+    and a NotPermitted in place of an enterprise-level statement for an aggregates-only scope."""
+    names = ["cluster_specialisation", "cluster_members", "cluster_vs_rest"]
+    for db in (small_db, small_db.for_scope(municipal(KORENOVSK))):
+        queries.CACHE.clear()
+        together = queries.run_many(db, [(n, PARAMS) for n in names])
+        queries.CACHE.clear()
+        for name, frame in zip(names, together):
+            pd.testing.assert_frame_equal(frame, queries.run(db, name, PARAMS))
+    queries.CACHE.clear()
+    spec, members, trend = queries.run_many(small_db.for_scope(municipal(KORENOVSK, detail=AGGREGATES)),
+                                            [(n, PARAMS) for n in names])
+    assert isinstance(members, queries.NotPermitted)
+    assert isinstance(spec, pd.DataFrame) and isinstance(trend, pd.DataFrame)

@@ -16,7 +16,7 @@ from kuban.tools.bench.common import LABELS, Progress, children_peak_rss_mb, pea
 # The queries each page runs on a filter change (pages/*.py; the sidebar's lists and bounds and the
 # row-level downloads are not rerun: they are cached or built on click): a name, or (name, parameters the page
 # adds to the filter's). The cluster page runs its default definition through kuban.model.cluster.analyse,
-# as the page does.
+# as the page does (its three statements at once, kuban.model.queries.run_many).
 TOP_ROWS = 50                       # kuban.app.ui.TOP_ROWS: the enterprise tables of «Производство»
 PAGES: dict[str, tuple] = {
     T.PAGE_OVERVIEW: ("overview_kpis", "shipments_monthly", "shipments_by_municipality"),
@@ -133,9 +133,17 @@ def duck_page(db, page: str, params: dict) -> dict[str, pd.DataFrame]:
         results.setdefault(name, frame)          # a statement run twice (another order): its first answer
         return frame
 
-    if page == T.PAGE_CLUSTER:
+    def run_many(calls: list[tuple[str, dict]]) -> list:
+        frames = queries.run_many(db, calls)
+        for (name, _), frame in zip(calls, frames):
+            if isinstance(frame, pd.DataFrame):
+                results.setdefault(name, frame)
+        return frames
+
+    if page == T.PAGE_CLUSTER:          # as pages/cluster.py runs it: its three statements at once
         from kuban.data.cluster_definitions import Definition
-        cluster.analyse(run, Definition(), params["munis"], params["date_from"], params["date_to"])
+        cluster.analyse(run, Definition(), params["munis"], params["date_from"], params["date_to"],
+                        run_many=run_many)
     else:
         for item in PAGES[page]:
             name, extra = (item, {}) if isinstance(item, str) else item
