@@ -833,6 +833,7 @@ BENCH_LABELS = {
     "sessions_title": "Одновременные зрители ({client}): {sessions} сеансов, {seconds} с, папка {folder}",
     "client_websocket": "протокол websocket Streamlit",
     "client_chromium": "страницы Chromium",
+    "sessions_think": "Пауза зрителя после перерисовки: около {think} с (от половины до полутора)",
     "sessions_start": "Сервер готов за {start} с, первая страница за {first} с",
     "sessions_changes": "Смен фильтра: {changes}, ошибок приложения: {errors}, не дождались за {timeout} с: {timeouts}",
     "sessions_redraw": "Перерисовка после смены, мс: медиана {p50}, 95-й процентиль {p95}, максимум {max}",

@@ -11,6 +11,10 @@ axis. Numbers use the Russian decimal comma and no-break-space thousands
 labels are English and its locale files would have to come from a CDN.
 Every text a user sees comes from kuban/texts.py or from the caller.
 
+Each figure is built as one description (traces and layout as plain dicts, `_figure`) and validated once
+when the figure is made: Plotly's `update_*` and `add_*` setters parse and validate every property path on
+every call, which cost several times the figure itself (7.6 ms against 1.0 ms for a bar chart).
+
 Text from data (names of municipalities, enterprises, programmes, funds, statuses, budgets, divisions)
 becomes figure text only through `_labels()` / `fmt.plot()` here, so Plotly shows it as written: its
 HTML subset (`<a href>`, `<b>`, `<br>`, …), entities and `$…$` never act. Data text never goes into a
@@ -35,9 +39,21 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, s
 
 # --- Layout, labels, units ------------------------------------------------------------------------
 
-def base_layout(fig: go.Figure, *, title: str | None = None, height: int = 380) -> go.Figure:
-    fig.update_layout(
-        title=dict(text=title, x=0, xanchor="left") if title else None,
+GRID = dict(gridcolor="#eceff3", zerolinecolor="#d5dae1")
+
+
+def _merge(base: dict, extra: dict) -> dict:
+    """`base` with `extra` laid over it, nested dicts merged key by key (as Plotly's update_layout does)."""
+    out = dict(base)
+    for key, value in extra.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def layout_dict(*, title: str | None = None, height: int = 380, **extra) -> dict:
+    """The dashboard's layout (fonts, Russian separators, margins, the legend above the chart, light grid) with
+    `extra` (xaxis=…, yaxis=…, legend=…, …) merged over it."""
+    layout = dict(
         separators=fmt.PLOTLY_SEPARATORS,
         font=dict(family=FONT, size=13),
         height=height,
@@ -45,9 +61,22 @@ def base_layout(fig: go.Figure, *, title: str | None = None, height: int = 380) 
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
         hoverlabel=dict(font=dict(family=FONT)),
         plot_bgcolor="white",
+        xaxis=dict(GRID),
+        yaxis=dict(GRID),
     )
-    fig.update_xaxes(gridcolor="#eceff3", zerolinecolor="#d5dae1")
-    fig.update_yaxes(gridcolor="#eceff3", zerolinecolor="#d5dae1")
+    if title:
+        layout["title"] = dict(text=title, x=0, xanchor="left")
+    return _merge(layout, extra)
+
+
+def _figure(traces: list[dict], **layout) -> go.Figure:
+    """A figure from its traces (dicts with `type`) and layout (layout_dict's arguments), validated once."""
+    return go.Figure({"data": traces, "layout": layout_dict(**layout)})
+
+
+def base_layout(fig: go.Figure, *, title: str | None = None, height: int = 380) -> go.Figure:
+    """The dashboard's layout laid over a figure made elsewhere (a caller's own go.Figure)."""
+    fig.update_layout(layout_dict(title=title, height=height))
     return fig
 
 
@@ -71,12 +100,10 @@ def money_scale(*series: pd.Series) -> tuple[float, str]:
 def empty(message: str, *, title: str | None = None, height: int = 240) -> go.Figure:
     """A figure saying `message` (under the chart's `title`, which also keeps two empty charts of a page apart:
     Streamlit refuses two identical plotly_chart elements on one page)."""
-    fig = go.Figure()
-    fig.add_annotation(text=message, showarrow=False, font=dict(size=15, color="#6b7785"),
-                       xref="paper", yref="paper", x=0.5, y=0.5)
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return base_layout(fig, title=title, height=height)
+    note = dict(text=message, showarrow=False, font=dict(size=15, color="#6b7785"), xref="paper", yref="paper",
+                x=0.5, y=0.5)
+    return _figure([], title=title, height=height, annotations=[note], xaxis=dict(visible=False),
+                   yaxis=dict(visible=False))
 
 
 def division_label(division, name, width: int = 42) -> str:
@@ -89,16 +116,17 @@ def division_label(division, name, width: int = 42) -> str:
 
 # --- Time: the period axis of months, and windows of the same months in successive years -------------
 
-def _period_axis(fig: go.Figure, periods: pd.Series, months: list | None) -> None:
-    """Russian month ticks (at most about 12); with `months` (every month of the chosen period) the axis spans
-    them all, so a month without data shows as a gap."""
+def _period_axis(periods: pd.Series, months: list | None) -> dict:
+    """The x axis of months: Russian month ticks (at most about 12); with `months` (every month of the chosen
+    period) the axis spans them all, so a month without data shows as a gap."""
     axis = pd.Series(pd.to_datetime(months)) if months else periods
     axis = pd.to_datetime(axis).drop_duplicates().sort_values()
     ticks = axis.iloc[::max(1, len(axis) // 12)]
-    fig.update_xaxes(tickmode="array", tickvals=list(ticks), ticktext=[fmt.month_short(p) for p in ticks])
+    out = dict(tickmode="array", tickvals=list(ticks), ticktext=[fmt.month_short(p) for p in ticks])
     if months:
         half = pd.Timedelta(days=16)
-        fig.update_xaxes(range=[pd.Timestamp(min(months)) - half, pd.Timestamp(max(months)) + half])
+        out["range"] = [pd.Timestamp(min(months)) - half, pd.Timestamp(max(months)) + half]
+    return out
 
 
 def window_label(w_from, w_to, *, compact: bool = False) -> str:
@@ -120,12 +148,11 @@ def _window_axis(frame: pd.DataFrame) -> list[str]:
     return [window_label(a, b, compact=True) for a, b in zip(frame["window_from"], frame["window_to"])]
 
 
-def _window_layout(fig: go.Figure, title: str) -> go.Figure:
+def _window_figure(traces: list[dict], title: str, **layout) -> go.Figure:
     """Windows as categories in order, the legend below the chart."""
-    fig.update_xaxes(type="category", tickangle=0)
-    fig = base_layout(fig, title=title, height=420)
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0))
-    return fig
+    return _figure(traces, title=title, height=420,
+                   legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0),
+                   **_merge({"xaxis": dict(type="category", tickangle=0)}, layout))
 
 
 # --- Time series -------------------------------------------------------------------------------------
@@ -141,17 +168,15 @@ def monthly_trend(frame: pd.DataFrame, *, value: str, title: str, name: str, pre
         return empty(empty_text, title=title)
     divisor, unit = money_scale(frame[value], frame[prev] if prev else pd.Series(dtype=float))
     labels = [fmt.month(p) for p in frame["period"]]
-    fig = go.Figure()
-    fig.add_bar(x=frame["period"], y=frame[value] / divisor, name=name, marker_color=MAIN, customdata=labels,
-                hovertemplate="%{customdata}<br>%{y:,.1f} " + unit + "<extra></extra>")
+    traces = [dict(type="bar", x=frame["period"], y=frame[value] / divisor, name=name, marker=dict(color=MAIN),
+                   customdata=labels, hovertemplate="%{customdata}<br>%{y:,.1f} " + unit + "<extra></extra>")]
     if prev and frame[prev].notna().any():
-        fig.add_scatter(x=frame["period"], y=frame[prev] / divisor, name=prev_name, mode="lines+markers",
-                        line=dict(color=ACCENT, width=2), marker=dict(size=5), customdata=labels,
-                        hovertemplate=T.CHART_HOVER_YEAR_AGO.format(month="%{customdata}")
-                        + "<br>%{y:,.1f} " + unit + "<extra></extra>")
-    _period_axis(fig, frame["period"], months)
-    fig.update_yaxes(title_text=unit, rangemode="tozero")
-    return base_layout(fig, title=title)
+        traces.append(dict(type="scatter", x=frame["period"], y=frame[prev] / divisor, name=prev_name,
+                           mode="lines+markers", line=dict(color=ACCENT, width=2), marker=dict(size=5),
+                           customdata=labels, hovertemplate=T.CHART_HOVER_YEAR_AGO.format(month="%{customdata}")
+                           + "<br>%{y:,.1f} " + unit + "<extra></extra>"))
+    return _figure(traces, title=title, xaxis=_period_axis(frame["period"], months),
+                   yaxis=dict(title=dict(text=unit), rangemode="tozero"))
 
 
 @memo.cached
@@ -162,17 +187,15 @@ def count_trend(frame: pd.DataFrame, *, value: str, title: str, name: str, unit:
     if data.empty:
         return empty(empty_text, title=title)
     month_names = [fmt.month(p) for p in data["period"]]
-    fig = go.Figure()
-    fig.add_bar(x=data["period"], y=data[value].astype(float), name=name, marker_color=MAIN, customdata=month_names,
-                hovertemplate="%{customdata}<br>%{y:,.0f} " + unit + "<extra></extra>")
+    traces = [dict(type="bar", x=data["period"], y=data[value].astype(float), name=name, marker=dict(color=MAIN),
+                   customdata=month_names, hovertemplate="%{customdata}<br>%{y:,.0f} " + unit + "<extra></extra>")]
     if prev and data[prev].notna().any():
-        fig.add_scatter(x=data["period"], y=data[prev].astype(float), name=prev_name, mode="lines+markers",
-                        line=dict(color=ACCENT, width=2), marker=dict(size=5), customdata=month_names,
-                        hovertemplate=T.CHART_HOVER_YEAR_AGO.format(month="%{customdata}")
-                        + "<br>%{y:,.0f} " + unit + "<extra></extra>")
-    _period_axis(fig, data["period"], months)
-    fig.update_yaxes(title_text=unit, rangemode="tozero", tickformat=",~f")
-    return base_layout(fig, title=title)
+        traces.append(dict(type="scatter", x=data["period"], y=data[prev].astype(float), name=prev_name,
+                           mode="lines+markers", line=dict(color=ACCENT, width=2), marker=dict(size=5),
+                           customdata=month_names, hovertemplate=T.CHART_HOVER_YEAR_AGO.format(month="%{customdata}")
+                           + "<br>%{y:,.0f} " + unit + "<extra></extra>"))
+    return _figure(traces, title=title, xaxis=_period_axis(data["period"], months),
+                   yaxis=dict(title=dict(text=unit), rangemode="tozero", tickformat=",~f"))
 
 
 @memo.cached
@@ -190,22 +213,20 @@ def stacked_bars(frame: pd.DataFrame, *, x: str, stack: str, value: str, title: 
     if not by_month:
         data[x] = _labels(data[x]).to_numpy()
     divisor, unit = money_scale(data.groupby(x)[value].sum())
-    fig = go.Figure()
+    traces = []
     order = data.groupby(stack)[value].sum().sort_values(ascending=False).index
     for i, key in enumerate(order):
         part = data[data[stack] == key]
         labels = [fmt.month(p) for p in part[x]] if by_month else list(part[x])
-        fig.add_bar(x=part[x], y=part[value] / divisor, name=key, marker_color=PALETTE[i % len(PALETTE)],
-                    customdata=[[t, key] for t in labels],
-                    hovertemplate="%{customdata[0]}<br>%{customdata[1]}: %{y:,.1f} " + unit + "<extra></extra>")
-    fig.update_layout(barmode="stack", showlegend=True)
-    if by_month:
-        _period_axis(fig, data[x], months)
-        fig.update_traces(width=24 * 86_400_000)    # 24 days in ms: a month's bar, however few months have one
-    else:
-        fig.update_xaxes(type="category", categoryorder="category ascending")
-    fig.update_yaxes(title_text=unit, rangemode="tozero")
-    return base_layout(fig, title=title)
+        trace = dict(type="bar", x=part[x], y=part[value] / divisor, name=key,
+                     marker=dict(color=PALETTE[i % len(PALETTE)]), customdata=[[t, key] for t in labels],
+                     hovertemplate="%{customdata[0]}<br>%{customdata[1]}: %{y:,.1f} " + unit + "<extra></extra>")
+        if by_month:
+            trace["width"] = 24 * 86_400_000    # 24 days in ms: a month's bar, however few months have one
+        traces.append(trace)
+    xaxis = _period_axis(data[x], months) if by_month else dict(type="category", categoryorder="category ascending")
+    return _figure(traces, title=title, barmode="stack", showlegend=True, xaxis=xaxis,
+                   yaxis=dict(title=dict(text=unit), rangemode="tozero"))
 
 
 @memo.cached
@@ -215,14 +236,11 @@ def shares_over_time(frame: pd.DataFrame, *, series: dict[str, str], title: str,
     if frame.empty:
         return empty(empty_text)
     labels = _window_axis(frame)
-    fig = go.Figure()
-    for (col, name), color in zip(series.items(), PALETTE):
-        if frame[col].notna().any():
-            fig.add_scatter(x=labels, y=frame[col] * 100, name=name, mode="lines+markers",
-                            line=dict(color=color, width=2), marker=dict(size=7),
-                            hovertemplate=name + ": %{y:,.1f} " + T.UNIT_PERCENT + "<extra></extra>")
-    fig.update_yaxes(title_text=T.UNIT_PERCENT, rangemode="tozero")
-    return _window_layout(fig, title)
+    traces = [dict(type="scatter", x=labels, y=frame[col] * 100, name=name, mode="lines+markers",
+                   line=dict(color=color, width=2), marker=dict(size=7),
+                   hovertemplate=name + ": %{y:,.1f} " + T.UNIT_PERCENT + "<extra></extra>")
+              for (col, name), color in zip(series.items(), PALETTE) if frame[col].notna().any()]
+    return _window_figure(traces, title, yaxis=dict(title=dict(text=T.UNIT_PERCENT), rangemode="tozero"))
 
 
 @memo.cached
@@ -242,13 +260,10 @@ def bars_over_time(frame: pd.DataFrame, *, series: dict[str, str], title: str, k
     else:
         divisor, unit = money_scale(*(data[c] for c in cols))
         fmt_hover = "%{y:,.2f} " + unit
-    fig = go.Figure()
-    for (col, name), color in zip(series.items(), (MAIN, PREV)):
-        fig.add_bar(x=labels, y=data[col] / divisor, name=name, marker_color=color,
-                    hovertemplate=name + ": " + fmt_hover + "<extra></extra>")
-    fig.update_yaxes(title_text=unit)
-    fig.update_layout(barmode="group")
-    return _window_layout(fig, title)
+    traces = [dict(type="bar", x=labels, y=data[col] / divisor, name=name, marker=dict(color=color),
+                   hovertemplate=name + ": " + fmt_hover + "<extra></extra>")
+              for (col, name), color in zip(series.items(), (MAIN, PREV))]
+    return _window_figure(traces, title, barmode="group", yaxis=dict(title=dict(text=unit)))
 
 
 # --- Ranked horizontal bars ------------------------------------------------------------------------
@@ -279,28 +294,23 @@ def bars(frame: pd.DataFrame, *, label: str, value: str, title: str, kind: str =
     data = data.sort_values(value, ascending=False).head(top).iloc[::-1]
     if kind == "change":
         pct = data[value] * 100
-        fig = go.Figure(go.Bar(
-            x=pct, y=data[label], orientation="h", marker_color=[POSITIVE if v >= 0 else NEGATIVE for v in pct],
-            customdata=[fmt.percent(v, signed=True) for v in data[value]],
-            hovertemplate="%{y}<br>%{customdata}<extra></extra>",
-        ))
-        fig.update_xaxes(title_text=T.UNIT_PERCENT, zeroline=True, zerolinecolor="#8a96a3")
+        trace = dict(x=pct, marker=dict(color=[POSITIVE if v >= 0 else NEGATIVE for v in pct]),
+                     customdata=[fmt.percent(v, signed=True) for v in data[value]],
+                     hovertemplate="%{y}<br>%{customdata}<extra></extra>")
+        xaxis = dict(title=dict(text=T.UNIT_PERCENT), zeroline=True, zerolinecolor="#8a96a3")
     elif kind == "share":
-        fig = go.Figure(go.Bar(
-            x=data[value] * 100, y=data[label], orientation="h", marker_color=color or PALETTE[2],
-            hovertemplate="%{y}<br>%{x:,." + str(decimals) + "f} " + T.UNIT_PERCENT + "<extra></extra>",
-        ))
-        fig.update_xaxes(title_text=T.UNIT_PERCENT, rangemode="tozero")
+        trace = dict(x=data[value] * 100, marker=dict(color=color or PALETTE[2]),
+                     hovertemplate="%{y}<br>%{x:,." + str(decimals) + "f} " + T.UNIT_PERCENT + "<extra></extra>")
+        xaxis = dict(title=dict(text=T.UNIT_PERCENT), rangemode="tozero")
     else:
         divisor, base = money_scale(data[value]) if kind == "money" else (1.0, unit)
         axis = (base + " " + per).strip()
-        fig = go.Figure(go.Bar(
-            x=data[value] / divisor, y=data[label], orientation="h", marker_color=color or MAIN,
-            hovertemplate="%{y}<br>%{x:,." + str(decimals) + "f} " + axis + "<extra></extra>",
-        ))
-        fig.update_xaxes(title_text=axis, rangemode="tozero", tickformat=",~f")
-    fig.update_yaxes(automargin=True)
-    return base_layout(fig, title=title, height=max(260, bar_px * len(data) + 90))
+        trace = dict(x=data[value] / divisor, marker=dict(color=color or MAIN),
+                     hovertemplate="%{y}<br>%{x:,." + str(decimals) + "f} " + axis + "<extra></extra>")
+        xaxis = dict(title=dict(text=axis), rangemode="tozero", tickformat=",~f")
+    trace.update(type="bar", y=data[label], orientation="h")
+    return _figure([trace], title=title, height=max(260, bar_px * len(data) + 90), xaxis=xaxis,
+                   yaxis=dict(automargin=True))
 
 
 # --- The map of municipalities (offline: plain axes, no tiles, no fetched topojson) ---------
@@ -381,14 +391,15 @@ def municipality_map(frame: pd.DataFrame, *, value: str, title: str, value_label
     divisor, unit = money_scale(vals) if money else (1.0, unit or value_label)
     shown = vals / divisor
     lo, hi = float(shown.min(skipna=True) or 0), float(shown.max(skipna=True) or 0)
-    fig = go.Figure()
+    traces = []
     if boundaries is not None:
         for row, v in zip(data.itertuples(index=False), shown):
             for ring in boundaries.rings.get(row.oktmo, []):
                 xs, ys = zip(*ring)
-                fig.add_scatter(x=xs, y=ys, mode="lines", fill="toself", line=dict(color="white", width=1),
-                                fillcolor=_color_for(v, lo, hi) if v == v else "#eeeeee",
-                                hoverinfo="skip", showlegend=False)
+                traces.append(dict(type="scatter", x=xs, y=ys, mode="lines", fill="toself",
+                                   line=dict(color="white", width=1),
+                                   fillcolor=_color_for(v, lo, hi) if v == v else "#eeeeee",
+                                   hoverinfo="skip", showlegend=False))
     peak = max(hi, 1e-9)
     has = shown.notna().to_numpy() & (shown.fillna(0).to_numpy() != 0)
     names = data["municipality"].fillna(T.UNKNOWN_MUNICIPALITY).astype(str)
@@ -414,18 +425,17 @@ def municipality_map(frame: pd.DataFrame, *, value: str, title: str, value_label
                           colorbar=dict(title=dict(text=unit), thickness=12, len=0.6, tickformat=",~f"))
         else:
             marker.update(color="#c7ccd3")
-        fig.add_scatter(
-            x=data["lon"].to_numpy()[mask], y=data["lat"].to_numpy()[mask], mode="markers+text",
+        traces.append(dict(
+            type="scatter", x=data["lon"].to_numpy()[mask], y=data["lat"].to_numpy()[mask], mode="markers+text",
             text=labels.to_numpy()[mask], textposition=[positions[i] for i in idx],
             textfont=dict(size=10, color="#33414e"),
             marker=marker, customdata=[custom[i] for i in idx],
             hovertemplate="%{customdata[1]}<br>" + fmt.plot(value_label) + ": %{customdata[2]}<extra></extra>",
             showlegend=False, name="",
-        )
-    fig.update_xaxes(visible=False, showgrid=False)
-    fig.update_yaxes(visible=False, showgrid=False, scaleanchor="x", scaleratio=1 / LAT0_COS)
-    fig.update_layout(dragmode=False, clickmode="event+select")
-    return base_layout(fig, title=title, height=height)
+        ))
+    return _figure(traces, title=title, height=height, dragmode=False, clickmode="event+select",
+                   xaxis=dict(visible=False, showgrid=False),
+                   yaxis=dict(visible=False, showgrid=False, scaleanchor="x", scaleratio=1 / LAT0_COS))
 
 
 # --- Location quotients: the heat map and the quadrant ---------------------------------------------
@@ -481,23 +491,24 @@ def lq_heatmap(frame: pd.DataFrame, *, value: str, columns: dict[str, str], titl
         textg.append(tgr)
         hover.append(hr)
     x = [columns[c] for c in cols]
-    fig = go.Figure()
-    fig.add_heatmap(z=zg, x=x, y=rows, colorscale=[[0, THIN_GREY], [1, THIN_GREY]], showscale=False,
-                    text=textg, texttemplate="%{text}", textfont=dict(size=10, color="#6b7785"),
-                    customdata=hover, hovertemplate="%{customdata}<extra></extra>", xgap=2, ygap=2)
     mid = 1 / zmax
-    fig.add_heatmap(z=z, x=x, y=rows, zmin=0, zmax=zmax,
-                    colorscale=[[0, LQ_LOW], [mid, LQ_MID], [1, LQ_HIGH]],
-                    text=text, texttemplate="%{text}", textfont=dict(size=12),
-                    customdata=hover, hovertemplate="%{customdata}<extra></extra>", xgap=2, ygap=2,
-                    colorbar=dict(title=dict(text=T.CHART_LQ_SCALE), thickness=12, len=0.5, tickvals=[0, 1, 2, zmax],
-                                  ticktext=["0", "1", "2", f"≥{fmt.number(zmax, 0)}"]))
-    fig.update_xaxes(side="top", showgrid=False, tickangle=0)
-    fig.update_yaxes(autorange="reversed", showgrid=False, automargin=True)
-    fig = base_layout(fig, title=title, height=max(300, 26 * len(rows) + 140))
-    fig.update_layout(margin=dict(l=10, r=10, t=120, b=10), plot_bgcolor="white",
-                      title=dict(text=title, x=0, xanchor="left", y=0.995, yanchor="top", yref="container"))
-    return fig
+    traces = [
+        dict(type="heatmap", z=zg, x=x, y=rows, colorscale=[[0, THIN_GREY], [1, THIN_GREY]], showscale=False,
+             text=textg, texttemplate="%{text}", textfont=dict(size=10, color="#6b7785"),
+             customdata=hover, hovertemplate="%{customdata}<extra></extra>", xgap=2, ygap=2),
+        dict(type="heatmap", z=z, x=x, y=rows, zmin=0, zmax=zmax,
+             colorscale=[[0, LQ_LOW], [mid, LQ_MID], [1, LQ_HIGH]],
+             text=text, texttemplate="%{text}", textfont=dict(size=12),
+             customdata=hover, hovertemplate="%{customdata}<extra></extra>", xgap=2, ygap=2,
+             colorbar=dict(title=dict(text=T.CHART_LQ_SCALE), thickness=12, len=0.5, tickvals=[0, 1, 2, zmax],
+                           ticktext=["0", "1", "2", f"≥{fmt.number(zmax, 0)}"])),
+    ]
+    layout = layout_dict(title=title, height=max(300, 26 * len(rows) + 140), margin=dict(l=10, r=10, t=120, b=10),
+                         xaxis=dict(side="top", showgrid=False, tickangle=0),
+                         yaxis=dict(autorange="reversed", showgrid=False, automargin=True))
+    if title:       # above the column labels, which sit on top of the cells
+        layout["title"].update(y=0.995, yanchor="top", yref="container")
+    return go.Figure({"data": traces, "layout": layout})
 
 
 @memo.cached
@@ -519,7 +530,7 @@ def lq_quadrant(frame: pd.DataFrame, *, threshold: float, title: str, x_title: s
     hover = T.CHART_QUADRANT_HOVER.format(
         municipality="%{customdata[0]}", lq="%{customdata[1]}", change="%{customdata[2]}", size="%{customdata[3]}",
         unit=fmt.plot(size_unit), quadrant="%{customdata[4]}") + "<extra></extra>"
-    fig = go.Figure()
+    traces = []
     for key in ("thin", "transforming", "emerging", "mature", "leading"):
         part = data[data["quadrant"] == key]
         if part.empty:
@@ -530,27 +541,29 @@ def lq_quadrant(frame: pd.DataFrame, *, threshold: float, title: str, x_title: s
         custom = list(zip(_labels(munis), [fmt.number(v, 2) for v in part[x]],
                           [("+" if v > 0 else "") + fmt.number(v, 2) for v in part[y]],
                           [fmt.number(v, 0) for v in part[size]], [names[key]] * len(part)))
-        fig.add_scatter(
-            x=part[x], y=part[y], mode="markers" if is_thin else "markers+text", name=names[key],
+        traces.append(dict(
+            type="scatter", x=part[x], y=part[y], mode="markers" if is_thin else "markers+text", name=names[key],
             text=None if is_thin else labels, textposition="top center", textfont=dict(size=11, color="#33414e"),
             marker=dict(size=part[size].clip(lower=0), sizemode="area", sizeref=sizeref, sizemin=5,
                         color=THIN_GREY if is_thin else QUADRANT_COLORS[key],
                         opacity=0.55 if is_thin else 0.8, line=dict(color="white", width=1)),
             customdata=custom,
             hovertemplate=hover,
-        )
+        ))
     xs, ys = data[x].astype(float), data[y].astype(float)
     x_hi = max(threshold * 1.4, float(xs.max()) * 1.12)
     x_lo = min(0.0, float(xs.min()) - 0.05)
     y_span = max(0.1, float(ys.abs().max()) * 1.25)
-    fig.add_vline(x=threshold, line=dict(color="#6b7785", width=1, dash="dash"))
-    fig.add_hline(y=0, line=dict(color="#6b7785", width=1, dash="dash"))
-    for key, ax, ay, xa, ya in (("leading", x_hi, y_span, "right", "top"), ("mature", x_hi, -y_span, "right", "bottom"),
-                                ("emerging", x_lo, y_span, "left", "top"), ("transforming", x_lo, -y_span, "left", "bottom")):
-        fig.add_annotation(x=ax, y=ay, text=f"<b>{names[key]}</b>", showarrow=False, xanchor=xa, yanchor=ya,
-                           font=dict(size=13, color=QUADRANT_COLORS[key]))
-    fig.update_xaxes(title_text=x_title, range=[x_lo, x_hi])
-    fig.update_yaxes(title_text=y_title, range=[-y_span, y_span])
-    fig = base_layout(fig, title=title, height=520)
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0))
-    return fig
+    dashed = dict(color="#6b7785", width=1, dash="dash")
+    shapes = [dict(type="line", x0=threshold, x1=threshold, xref="x", y0=0, y1=1, yref="y domain", line=dashed),
+              dict(type="line", x0=0, x1=1, xref="x domain", y0=0, y1=0, yref="y", line=dashed)]
+    notes = [dict(x=ax, y=ay, text=f"<b>{names[key]}</b>", showarrow=False, xanchor=xa, yanchor=ya,
+                  font=dict(size=13, color=QUADRANT_COLORS[key]))
+             for key, ax, ay, xa, ya in (("leading", x_hi, y_span, "right", "top"),
+                                         ("mature", x_hi, -y_span, "right", "bottom"),
+                                         ("emerging", x_lo, y_span, "left", "top"),
+                                         ("transforming", x_lo, -y_span, "left", "bottom"))]
+    return _figure(traces, title=title, height=520, shapes=shapes, annotations=notes,
+                   legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0),
+                   xaxis=dict(title=dict(text=x_title), range=[x_lo, x_hi]),
+                   yaxis=dict(title=dict(text=y_title), range=[-y_span, y_span]))

@@ -89,6 +89,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="with --sessions: the viewers speak Streamlit's websocket protocol (default: measures the "
                         "server) or are Chromium pages (measures the browsers too)")
     b.add_argument("--seconds", type=_count(1), default=60, help="how long the viewers change filters (default 60)")
+    b.add_argument("--think", type=float, default=0.0,
+                   help="with --sessions: each viewer reads what it got for about this many seconds (uniformly "
+                        "0.5-1.5 times it) before its next change; default 0: changes back to back")
     b.add_argument("--data-dir", type=Path, default=None,
                    help="with --sessions: the folder the dashboard serves (default: the synthetic folder)")
     b.add_argument("--workers", type=int, default=0,

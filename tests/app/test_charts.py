@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kuban.app import charts
+from kuban.app import charts, fmt
 
 NB = "\u00a0"
 BUILDERS = ["monthly_trend", "count_trend", "stacked_bars", "shares_over_time", "bars_over_time", "bars",
@@ -108,3 +108,24 @@ def test_an_empty_quadrant_keeps_its_title():
                                            "quadrant": []}), threshold=1.25, title="Квадрант", x_title="x",
                              y_title="y", size_unit="чел.")
     assert fig.layout.title.text and "Квадрант" in fig.layout.title.text
+
+
+def test_figures_are_valid_plotly_and_keep_the_dashboard_layout():
+    """Each builder makes its figure from one description (charts._figure): Plotly validates it when it is made, so
+    a misspelt property fails here; and every figure has the Russian separators and the light grid."""
+    import plotly.graph_objects as go
+    periods = pd.date_range("2025-01-01", periods=3, freq="MS")
+    figs = [
+        charts.monthly_trend(pd.DataFrame({"period": periods, "v": [1e8, 2e8, 3e8], "p": [1e8, None, 2e8]}),
+                             value="v", prev="p", title="Т", name="Н"),
+        charts.bars(pd.DataFrame({"n": ["а", "б"], "v": [0.1, -0.2]}), label="n", value="v", title="Т", kind="change"),
+        charts.empty("нет данных", title="Т"),
+    ]
+    for fig in figs:
+        again = go.Figure(fig.to_dict())            # validates every property again
+        assert again.layout.separators == fmt.PLOTLY_SEPARATORS
+        assert fig.layout.xaxis.gridcolor == charts.GRID["gridcolor"] or fig.layout.xaxis.visible is False
+    # a change's zero line is the darker one (the grid's default used to overwrite it)
+    assert figs[1].layout.xaxis.zerolinecolor == "#8a96a3"
+    with pytest.raises(ValueError):
+        charts._figure([dict(type="bar", colour="red")])     # an unknown property is refused

@@ -36,6 +36,30 @@ def test_three_websocket_viewers_change_filters_without_errors(tmp_path):
     assert report["server_peak_rss_mb"] > 0
 
 
+def test_viewers_that_read_what_they_got_pause_between_changes(tmp_path):
+    """--think 2: a viewer pauses at least 1 s after each redraw, so in 4 s each makes at most 1 + 4 / 1 changes
+    (back to back, a viewer makes dozens on this fixture)."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(FIXTURE, data_dir)
+    r = subprocess.run([sys.executable, "-m", "kuban", "bench", "--sessions", "2", "--seconds", "4", "--think", "2",
+                        "--data-dir", str(data_dir), "--json"], cwd=ROOT, capture_output=True, text=True,
+                       timeout=300, check=False)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    report = json.loads(r.stdout)
+    assert report["think_s"] == 2.0 and report["errors"] == 0 and report["timeouts"] == 0
+    assert 0 < report["changes"] <= 2 * (1 + 4)
+
+
+def test_a_pause_lies_between_half_and_one_and_a_half_times_the_think_time():
+    import random
+
+    from kuban.tools.bench.sessions import think_pause
+    rng = random.Random(1)
+    pauses = [think_pause(rng, 4.0) for _ in range(1000)]
+    assert min(pauses) >= 2.0 and max(pauses) <= 6.0 and max(pauses) - min(pauses) > 3.5
+    assert think_pause(rng, 0.0) == 0.0
+
+
 class FakeSocket:
     """Hands out the given ForwardMsgs, records what is sent."""
 

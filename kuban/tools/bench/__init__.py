@@ -110,11 +110,13 @@ def run(args) -> int:
         client = getattr(args, "client", None) or CLIENTS[0]
         if args.data_dir:
             folder = Path(args.data_dir).resolve()
-            result = run_sessions(args.sessions, args.seconds, folder, client, getattr(args, "workers", 0) or 0)
+            result = run_sessions(args.sessions, args.seconds, folder, client, getattr(args, "workers", 0) or 0,
+                                  think=getattr(args, "think", 0.0) or 0.0)
         else:
             with tempfile.TemporaryDirectory(prefix="kuban-bench-") as tmp:
                 folder, _, _ = prepare_folder(args.rows, args.keep, Path(tmp))
-                result = run_sessions(args.sessions, args.seconds, folder, client, getattr(args, "workers", 0) or 0)
+                result = run_sessions(args.sessions, args.seconds, folder, client, getattr(args, "workers", 0) or 0,
+                                  think=getattr(args, "think", 0.0) or 0.0)
             result["rows"] = args.rows
         bad = result["errors"] > 0 or result["timeouts"] > 0
         text = sessions_text(result)

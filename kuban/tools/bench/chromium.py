@@ -15,7 +15,7 @@ import pandas as pd
 from kuban import paths
 from kuban import texts as T
 from kuban.tools.bench.common import LABELS, Progress
-from kuban.tools.bench.sessions import CHANGE_TIMEOUT_S, OPEN_TIMEOUT_S, SESSION_PATHS, Session, tick
+from kuban.tools.bench.sessions import CHANGE_TIMEOUT_S, OPEN_TIMEOUT_S, SESSION_PATHS, Session, think_pause, tick
 
 DEBIAN_CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = [
@@ -100,12 +100,13 @@ async def _open(browser, url: str, s: Session):
     return context, page
 
 
-async def _drive(page, s: Session, names: list[str], deadline: float) -> None:
+async def _drive(page, s: Session, names: list[str], deadline: float, think: float = 0.0) -> None:
     """Change the municipality filter until the deadline: choose one, then back to the whole krai, and so on;
     each change timed from the action to the end of the run it caused (RUN_COUNTER, IDLE). A change that does
     not finish within CHANGE_TIMEOUT_MS is counted in s.timeouts and the session goes on; an action after which
     no run starts while the app stays idle and connected (the browser's input lost, not the server's fault) is
     counted in s.lost and done again."""
+    import asyncio
     import random
     rng = random.Random(s.index)
     box = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(
@@ -143,12 +144,15 @@ async def _drive(page, s: Session, names: list[str], deadline: float) -> None:
                 return
             continue
         s.redraws.append((s.path, time.perf_counter() - t0))
+        pause = min(think_pause(rng, think), max(0.0, deadline - time.monotonic()))
+        if pause:
+            await asyncio.sleep(pause)
         shown = page.get_by_test_id("stException")
         if await shown.count():
             s.errors.append("stException: " + " | ".join(await shown.all_inner_texts())[:300])
 
 
-async def drive(url: str, n: int, seconds: float) -> tuple[list[Session], float]:
+async def drive(url: str, n: int, seconds: float, think: float = 0.0) -> tuple[list[Session], float]:
     """Open one page (the server loads the folder on the first visit; its time is `first_page`), then `n`
     viewers, and let them change the filter for `seconds`: (sessions, first_page)."""
     import asyncio
@@ -169,7 +173,7 @@ async def drive(url: str, n: int, seconds: float) -> tuple[list[Session], float]
             opened = await asyncio.gather(*(_open(browser, url, s) for s in sessions))
             progress = Progress(LABELS["progress_sessions"], int(seconds))
             deadline = time.monotonic() + seconds
-            await asyncio.gather(tick(progress, deadline), *(_drive(page, s, names, deadline)
+            await asyncio.gather(tick(progress, deadline), *(_drive(page, s, names, deadline, think)
                                                              for s, (_, page) in zip(sessions, opened)
                                                              if not s.timeouts))
             progress.close()

@@ -196,6 +196,7 @@ def report_text(r: dict) -> str:
 def sessions_text(r: dict) -> str:
     lines = [LABELS["sessions_title"].format(client=LABELS.get("client_" + r.get("client", ""), r.get("client", "")),
                                               sessions=r["sessions"], seconds=_num(r["seconds"]), folder=r["data_dir"]),
+             *([LABELS["sessions_think"].format(think=_num(r["think_s"], 1))] if r.get("think_s") else []),
              LABELS["sessions_start"].format(start=_num(r["server_start_s"], 1), first=_num(r["first_page_s"], 1)),
              LABELS["sessions_changes"].format(changes=_num(r["changes"]), errors=_num(r["errors"]),
                                                timeouts=_num(r["timeouts"]), timeout=_num(r["timeout_s"])),

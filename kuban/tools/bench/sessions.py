@@ -110,9 +110,17 @@ def tree_peak_mb(pid: int) -> float | None:
     return total or None
 
 
-def run_sessions(n: int, seconds: float, data_dir: Path, client: str = "websocket", workers: int = 0) -> dict:
+def think_pause(rng, think: float) -> float:
+    """How long a viewer reads what it got before its next change: uniformly 0.5-1.5 times `think` (0: none)."""
+    return rng.uniform(0.5 * think, 1.5 * think) if think > 0 else 0.0
+
+
+def run_sessions(n: int, seconds: float, data_dir: Path, client: str = "websocket", workers: int = 0,
+                 think: float = 0.0) -> dict:
     """Start the dashboard on `data_dir` (with `workers`: that many processes behind nginx), drive `n` viewers of
-    the kind `client` for `seconds`; the report."""
+    the kind `client` for `seconds`, each pausing about `think` seconds after a redraw; the report."""
+    if think < 0 or think != think:
+        raise ValueError("think must be a non-negative number of seconds")
     import asyncio
     if client == "chromium":
         from kuban.tools.bench import chromium as driver
@@ -124,12 +132,13 @@ def run_sessions(n: int, seconds: float, data_dir: Path, client: str = "websocke
     with tempfile.TemporaryDirectory(prefix="kuban-sessions-") as tmp:
         with dashboard(data_dir, Path(tmp) / "streamlit.log", workers) as server:
             cpu = time.process_time()
-            sessions, first_page = asyncio.run(driver.drive(server.url, n, seconds))
+            sessions, first_page = asyncio.run(driver.drive(server.url, n, seconds, think))
             cpu = time.process_time() - cpu
             server_peak = tree_peak_mb(server.process.pid) if workers else vm_hwm_mb(server.process.pid)
     result = summarise(sessions, first_page, server.start_s, server_peak, n, seconds, data_dir, client,
                        driver.TIMEOUT_S)
     result["workers"] = workers
+    result["think_s"] = think
     result["client_cpu_s"] = round(cpu, 1)     # this process's CPU (the websocket viewers; Chromium runs apart)
     return result
 

@@ -31,7 +31,7 @@ import pandas as pd
 
 from kuban import paths
 from kuban.tools.bench.common import LABELS, Progress
-from kuban.tools.bench.sessions import CHANGE_TIMEOUT_S, OPEN_TIMEOUT_S, SESSION_PATHS, Session, tick
+from kuban.tools.bench.sessions import CHANGE_TIMEOUT_S, OPEN_TIMEOUT_S, SESSION_PATHS, Session, think_pause, tick
 
 STREAM_PATH = "/_stcore/stream"      # streamlit/web/server/starlette/starlette_websocket.py
 SUBPROTOCOL = "streamlit"            # the first entry of Sec-WebSocket-Protocol (then an XSRF token, a session id)
@@ -151,8 +151,9 @@ async def _open(url: str, s: Session) -> Viewer | None:
         return None
 
 
-async def _drive(url: str, v: Viewer, s: Session, fallback: list[str], deadline: float) -> None:
-    """Change the municipality (and now and then the page) until the deadline, each change timed."""
+async def _drive(url: str, v: Viewer, s: Session, fallback: list[str], deadline: float, think: float = 0.0) -> None:
+    """Change the municipality (and now and then the page) until the deadline, each change timed, with a pause of
+    about `think` seconds after each redraw (sessions.think_pause)."""
     rng = random.Random(s.index)
     chosen = ""
     try:
@@ -180,13 +181,16 @@ async def _drive(url: str, v: Viewer, s: Session, fallback: list[str], deadline:
                     return
                 continue
             s.redraws.append((path, seconds))
+            pause = min(think_pause(rng, think), max(0.0, deadline - time.monotonic()))
+            if pause:
+                await asyncio.sleep(pause)
     except Lost as exc:
         s.errors.append(str(exc))
     finally:
         await close(v)
 
 
-async def drive(url: str, n: int, seconds: float) -> tuple[list[Session], float]:
+async def drive(url: str, n: int, seconds: float, think: float = 0.0) -> tuple[list[Session], float]:
     """One session first (the server loads the folder on the first visit; its time is `first_page`), then `n`
     viewers opened at once, changing filters for `seconds` concurrently: (sessions, first_page)."""
     fallback = list(pd.read_csv(paths.REFERENCE_MUNICIPALITIES, dtype=str)["name"])
@@ -200,6 +204,6 @@ async def drive(url: str, n: int, seconds: float) -> tuple[list[Session], float]
     progress = Progress(LABELS["progress_sessions"], int(seconds))
     deadline = time.monotonic() + seconds
     await asyncio.gather(tick(progress, deadline),
-                         *(_drive(url, v, s, fallback, deadline) for s, v in zip(sessions, viewers) if v is not None))
+                         *(_drive(url, v, s, fallback, deadline, think) for s, v in zip(sessions, viewers) if v is not None))
     progress.close()
     return sessions, first_page
