@@ -8,7 +8,7 @@ import streamlit as st
 
 from kuban import paths
 from kuban import texts as T
-from kuban.app import routes, signin, ui
+from kuban.app import drill, routes, signin, ui
 
 # A local icon: a :material/...: page icon would be fetched from a font CDN (closed networks have none).
 st.set_page_config(page_title=T.APP_TITLE, page_icon=str(paths.PACKAGE / "assets" / "favicon.png"), layout="wide")
@@ -21,6 +21,8 @@ PAGES = [
     ("pages/loans.py", "loans", T.PAGE_LOANS, ":material/account_balance:"),
     ("pages/subsidies.py", "subsidies", T.PAGE_SUBSIDIES, ":material/payments:"),
     ("pages/cluster.py", "cluster", T.PAGE_CLUSTER, ":material/hub:"),
+    ("pages/enterprise.py", "enterprise", T.PAGE_ENTERPRISE, ":material/apartment:"),
+    ("pages/municipality.py", "municipality", T.PAGE_MUNICIPALITY, ":material/location_city:"),
     ("pages/data.py", "data", T.PAGE_DATA, ":material/folder_open:"),
 ]
 data_dir = paths.data_dir()
@@ -43,6 +45,7 @@ if scope is None:               # the sign-in form (stops here)
     signin.gate(data_dir, hide_pages=(lambda: navigation("hidden")) if had_pages else (lambda: None))
 page = navigation()
 st.session_state["_pages_shown"] = True
+drill.follow()                  # a click on a map or a table row asked for a passport or a card
 
 db = ui.database()
 st.session_state["_filters"] = ui.sidebar_filters()

@@ -28,7 +28,8 @@ MAX_TABLE_ROWS = 50
 
 # The analytic pages: URL path (dashboard.py) -> the title their `ui.page` call gives.
 PAGE_TITLES = {"overview": T.OVERVIEW_TITLE, "shipments": T.SHIPMENTS_TITLE, "production": T.PRODUCTION_TITLE,
-               "loans": T.LOANS_TITLE, "subsidies": T.SUBSIDIES_TITLE, "cluster": T.CLUSTER_TITLE}
+               "loans": T.LOANS_TITLE, "subsidies": T.SUBSIDIES_TITLE, "cluster": T.CLUSTER_TITLE,
+               "enterprise": T.ENTERPRISE_TITLE, "municipality": T.MUNICIPALITY_TITLE}
 PAGE_OF_TITLE = {title: page for page, title in PAGE_TITLES.items()}
 
 # Titles (and notes) of a page's tables drawn by ui.money_table / ui.text_table without a title, in drawing order.

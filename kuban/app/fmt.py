@@ -52,6 +52,11 @@ def money(x, decimals: int = 1) -> str:
     return f"{number(float(x) / divisor, decimals)}{NBSP}{unit}"
 
 
+def people(x) -> str:
+    """A headcount: 1234.4 -> «1 234 чел.» («—» when unknown)."""
+    return "—" if _missing(x) else f"{number(x)}{NBSP}{T.UNIT_PEOPLE}"
+
+
 def percent(x, decimals: int = 1, signed: bool = False) -> str:
     """A share 0.123 -> «12,3 %»; signed -> «+12,3 %»."""
     if _missing(x) or (isinstance(x, float) and math.isinf(x)):

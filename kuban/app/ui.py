@@ -17,7 +17,7 @@ import streamlit as st
 
 from kuban import paths
 from kuban import texts as T
-from kuban.app import brief, charts, export, fmt, routes, signin
+from kuban.app import brief, charts, drill, export, fmt, routes, signin
 from kuban.model import memo, queries
 from kuban.access import audit as audit_log
 from kuban.access import policy as access_policy
@@ -377,24 +377,9 @@ def chart(fig, key: str | None = None, **kwargs):
 MUNI_KEY = "mo"   # the sidebar municipality filter (also the URL parameter)
 
 
-def _on_map_click(chart_key: str) -> None:
-    """A click on a municipality chooses it as the filter; a click on the only chosen one clears it.
-
-    The point carries the OKTMO code (kuban.app.charts.municipality_map), not the shown (escaped) name."""
-    points = st.session_state[chart_key].selection.get("points", [])
-    if not points:
-        return
-    munis = run("municipality_list")
-    name = dict(zip(munis["oktmo"], munis["name"])).get(points[0]["customdata"][0])
-    if name is None:
-        return
-    current = st.session_state.get(MUNI_KEY) or []
-    st.session_state[MUNI_KEY] = [] if current == [name] else [name]
-
-
 def municipality_map(frame: pd.DataFrame, value: str, title: str, value_label: str, key: str,
                      money: bool = True, unit: str | None = None) -> None:
-    """The map of all 44 municipalities coloured by `value` of `frame` (by oktmo); clickable.
+    """The map of all 44 municipalities coloured by `value` of `frame` (by oktmo); a click opens the passport.
 
     `unit`: the unit of a value that is not money (default: `value_label`)."""
     munis = run("municipality_list").rename(columns={"name": "municipality"})
@@ -403,26 +388,34 @@ def municipality_map(frame: pd.DataFrame, value: str, title: str, value_label: s
     fig = charts.municipality_map(data, value=value, title=title, value_label=value_label, money=money, unit=unit,
                                   boundaries=database().boundaries, selected=f.munis if f else ())
     brief.add_figure(fig, title)
-    st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, on_select=lambda: _on_map_click(key),
+    st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, on_select=lambda: drill.on_map_click(key),
                     selection_mode="points")
-    st.caption(T.MAP_HINT)
+    st.caption(T.MAP_HINT_PASSPORT)
 
 
 def money_table(frame: pd.DataFrame, money_cols=(), share_cols=(), growth_cols=(), height: int | None = None,
                 number_cols: dict[str, int] | None = None, thousand_cols=(), date_cols=(),
-                title: str | None = None) -> None:
+                title: str | None = None, key: str | None = None, opens_enterprise: bool = False) -> None:
     """A table with Russian headers and Russian-formatted numbers («—» where there is no value).
 
     money_cols in millions (1 decimal), thousand_cols in thousands (no decimals), number_cols
     {column: decimals} as they are, date_cols as dd.mm.yyyy. `title`: the table's name in the «Справка»
     (not drawn; by default kuban.app.brief.TABLE_TITLES names the page's tables in order).
+    `opens_enterprise` (with `key`, and a column `inn`): a click on a row opens that enterprise's card
+    (kuban.app.drill), for a user who may see single enterprises.
     """
     shown = formatted_table(frame, money_cols=tuple(money_cols), share_cols=tuple(share_cols),
                             growth_cols=tuple(growth_cols), number_cols=dict(number_cols or {}),
                             thousand_cols=tuple(thousand_cols), date_cols=tuple(date_cols))
     config = {T.COL.get(c, c): st.column_config.TextColumn(alignment="right")
               for c in (*money_cols, *share_cols, *growth_cols, *thousand_cols, *(number_cols or {}))}
-    st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto", column_config=config)
+    if opens_enterprise and key and "inn" in frame and enterprise_detail():
+        inns = frame["inn"].reset_index(drop=True)
+        st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto", column_config=config, key=key,
+                     on_select=lambda: drill.on_row_click(key, inns), selection_mode="single-row")
+        st.caption(T.OPEN_ENTERPRISE_HINT)
+    else:
+        st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto", column_config=config)
     brief.add_table(shown, title)
 
 

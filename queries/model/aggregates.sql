@@ -81,7 +81,11 @@
 --                         pattern. Columns: first, oktmo, division, okved, shipment_months, production_months,
 --                         shipments_before, production_before (as in enterprise_years), enterprises BIGINT (the
 --                         INNs with that pattern): counts of enterprises without reading one row per INN
---   Sorted by month for zone maps.
+--   enterprise_months     grain: INN × month with shipments or production. Columns: inn, oktmo, division (of the
+--                         register), period DATE, month INTEGER (month_index), shipped_rub, export_rub,
+--                         output_rub DOUBLE, employees BIGINT, shipped, produced BOOLEAN (a shipments row, a
+--                         production row this month). Sorted by INN (one enterprise's card reads its own rows).
+--   The others sorted by month for zone maps.
 
 CREATE MACRO month_index(day) AS (year(day) * 12 + month(day) - 1)::INTEGER;
 
@@ -206,6 +210,24 @@ FROM enterprise_years AS y
 LEFT JOIN enterprises AS e USING (inn)
 GROUP BY ALL
 ORDER BY y.first;
+
+-- One enterprise's months, for its card: the facts again, one row per INN and month, sorted by INN, so that a
+-- statement for one INN reads the row groups that hold it (their zone maps skip the rest) instead of 10 M rows.
+CREATE TABLE enterprise_months AS
+SELECT f.inn, e.oktmo, e.division, f.period, f.m AS month, sum(f.shipped_rub) AS shipped_rub,
+       sum(f.export_rub) AS export_rub, sum(f.output_rub) AS output_rub, sum(f.employees)::BIGINT AS employees,
+       bool_or(f.shipped) AS shipped, bool_or(f.produced) AS produced
+FROM (
+    SELECT inn, period, month_index(period) AS m, shipped_rub, export_rub, NULL::DOUBLE AS output_rub,
+           NULL::BIGINT AS employees, true AS shipped, false AS produced
+    FROM shipments
+    UNION ALL
+    SELECT inn, period, month_index(period), NULL, NULL, output_rub, employees, false, true
+    FROM production
+) AS f
+LEFT JOIN enterprises AS e USING (inn)
+GROUP BY f.inn, e.oktmo, e.division, f.period, f.m
+ORDER BY f.inn, f.period;
 
 CREATE MACRO left_over_months(first_month, last_month, years) AS TABLE
 SELECT period, now, earlier

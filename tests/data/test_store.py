@@ -24,10 +24,11 @@ PARAMS = [
     {"munis": [], "divisions": [], "date_from": date(2024, 1, 1), "date_to": date(2025, 12, 1), "limit": 50,
      "cluster_codes": ["10", "28"], "years_back": 3, "kinds": ["refused_row", "refused_file", "warning"],
      "inns": ["2310000011", "2310000029"], "ids": [], "months": [date(2025, 11, 1), date(2025, 12, 1)],
-     "search": "", "order": "output"},
+     "search": "", "order": "output", "inn": "2310000011"},
     {"munis": ["03621000"], "divisions": ["10"], "date_from": date(2025, 3, 1), "date_to": date(2025, 3, 1),
      "limit": 5, "cluster_codes": ["10"], "years_back": 1, "kinds": ["superseded"],
-     "inns": [], "ids": ["нет"], "months": [], "search": "тест", "order": "productivity_growth"},
+     "inns": [], "ids": ["нет"], "months": [], "search": "тест", "order": "productivity_growth",
+     "inn": "2310000029"},
 ]
 
 

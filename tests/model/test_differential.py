@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from kuban.model import queries
 from kuban.model.db import Database
 from tests.oracle import ORACLES, Raw, compare, spec_for
-from tests.oracle.randomdata import SEARCHES, datasets, fresh_fingerprint, views
+from tests.oracle.randomdata import INNS, SEARCHES, datasets, fresh_fingerprint, views
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = int(os.environ.get("KUBAN_ORACLE_EXAMPLES", "25"))
@@ -38,6 +38,8 @@ GROUPS = {
     "loans_subsidies": ["loans_portfolio", "loans_monthly", "loans_list", "subsidies_summary", "support_intensity",
                         "subsidies_recipients", "subsidies_rows"],
     "cluster": ["cluster_members", "cluster_specialisation", "cluster_vs_rest", "cluster_code_options"],
+    "enterprise": ["enterprise_search", "enterprise_profile", "enterprise_monthly", "enterprise_summary",
+                   "enterprise_support"],
 }
 
 
@@ -61,7 +63,12 @@ def run(db: Database, name: str, params: dict) -> tuple[list[str], list[tuple]]:
 
 # Parameters of a few cheap statements that are tried with every value on each filter (a value drawn once per
 # filter would reach the data that tells it apart too rarely in the 25 examples `make test` draws).
-EVERY_VALUE = {"production_top_enterprises": {"search": SEARCHES, "order": ("output", "productivity_growth")}}
+EVERY_VALUE = {"production_top_enterprises": {"search": SEARCHES, "order": ("output", "productivity_growth")},
+               "enterprise_search": {"search": SEARCHES},
+               "enterprise_profile": {"inn": INNS},
+               "enterprise_monthly": {"inn": INNS},
+               "enterprise_summary": {"inn": INNS},
+               "enterprise_support": {"inn": INNS}}
 
 
 def variants(name: str, params: dict) -> list[dict]:

@@ -26,7 +26,8 @@ def test_every_sql_file_has_a_header_and_runs(small_db, name, window):
     assert set(query.declared) == set(query.params), "declared $parameters must be exactly those used"
     assert len(duckdb.extract_statements(text)) == 1
     params = window | {"limit": 10, "kinds": [], "cluster_codes": ["28", "29.10"], "years_back": 3,
-              "inns": ["2310000011"], "ids": ["L-1"], "months": [date(2025, 11, 1)], "search": "", "order": "output"}
+              "inns": ["2310000011"], "ids": ["L-1"], "months": [date(2025, 11, 1)], "search": "", "order": "output",
+              "inn": "2310000011"}
     frame = queries.run(small_db, name, params)
     declared_cols = [c.split()[0] for c in query.returns.split(",")]
     assert list(frame.columns) == declared_cols

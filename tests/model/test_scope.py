@@ -19,6 +19,7 @@ from tests.conftest import ABINSK, KORENOVSK, KRASNODAR, M, SHIPPED_2025, SMALL
 
 PARAMS = {"munis": [], "divisions": [], "date_from": date(2025, 1, 1), "date_to": date(2025, 12, 1),
           "kinds": [], "limit": 50, "cluster_codes": ["10", "28"], "years_back": 1, "search": "", "order": "output",
+          "inn": "2310000011",      # A, Кореновский район
           # the upload preview's statements: every INN, loan and subsidy of the fixture, its last two months
           "inns": ["2310000011", "2310000029", "2310000036", "2310000043", "2310000050"],
           "ids": ["L1", "L2", "L3", "S1", "S2", "S3"], "months": [date(2025, 11, 1), date(2025, 12, 1)]}
@@ -154,3 +155,24 @@ def test_statements_run_at_once_answer_as_one_at_a_time(small_db):
                                             [(n, PARAMS) for n in names])
     assert isinstance(members, queries.NotPermitted)
     assert isinstance(spec, pd.DataFrame) and isinstance(trend, pd.DataFrame)
+
+
+ENTERPRISE_STATEMENTS = ("enterprise_profile", "enterprise_summary", "enterprise_monthly", "enterprise_support")
+
+
+@pytest.mark.parametrize("inn", ["2310000029", "2310000036", "2310000050", "0000000000"])
+def test_an_enterprise_outside_the_scope_answers_as_one_that_does_not_exist(small_db, inn):
+    """A Кореновский user asking (a crafted link) for Краснодар's B, Абинский's C, an INN missing from the register or
+    one that does not exist gets the same: no profile, no summary, no support, and a month list without figures —
+    nothing that tells them apart. The search suggests none of them."""
+    scoped = small_db.for_scope(municipal(KORENOVSK))
+    answers = []
+    for name in ENTERPRISE_STATEMENTS:
+        frame = queries.run(scoped, name, PARAMS | {"inn": inn})
+        figures = frame.drop(columns=["period"], errors="ignore")
+        answers.append((name, len(frame), int(figures.notna().sum().sum())))
+    assert answers == [("enterprise_profile", 0, 0), ("enterprise_summary", 0, 0), ("enterprise_monthly", 12, 0),
+                       ("enterprise_support", 0, 0)]
+    for text in (inn, inn[:6], "Бета", "Гамма", "тест"):
+        found = queries.run(scoped, "enterprise_search", PARAMS | {"search": text, "limit": 10})
+        assert set(found["inn"]) <= {"2310000011", "2310000043"}, (text, list(found["inn"]))

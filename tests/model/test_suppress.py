@@ -309,6 +309,8 @@ def test_the_enterprise_level_statements_are_these():
         "shipments_rows", "production_rows", "subsidies_rows", "shipments_top_enterprises", "production_enterprises",
         "production_top_enterprises",
         "loans_list", "subsidies_recipients", "cluster_members",
+        # the enterprise card: one enterprise's figures, whatever they are
+        "enterprise_search", "enterprise_profile", "enterprise_summary", "enterprise_monthly", "enterprise_support",
         "load_problems",        # reasons quote the INN and month of single rows
         *(f"upload_existing_{t}" for t in ("shipments", "production", "loans", "subsidies", "enterprises")),
     ])

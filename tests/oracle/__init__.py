@@ -9,7 +9,7 @@ columns of a row, and the documented order of the rows (`spec_for` gives the Spe
 """
 from __future__ import annotations
 
-from . import cluster, facts, reference, support
+from . import cluster, enterprise, facts, reference, support
 from .base import Raw
 from .compare import Spec, asc, compare, desc
 
@@ -68,6 +68,13 @@ ORACLES: dict = {
                                    lambda r: (asc(r["oktmo"]), r["industry"])),
     "cluster_vs_rest": Spec(cluster.cluster_vs_rest, ("years_back", "in_cluster"),
                             lambda r: (-r["years_back"], not r["in_cluster"])),
+    # «Предприятие»
+    "enterprise_search": lambda p: Spec(enterprise.enterprise_search, ("inn",), enterprise.search_order(p["search"])),
+    "enterprise_profile": Spec(enterprise.enterprise_profile, ("inn",)),
+    "enterprise_monthly": Spec(enterprise.enterprise_monthly, ("period",), lambda r: r["period"]),
+    "enterprise_summary": Spec(enterprise.enterprise_summary, ("inn",)),
+    "enterprise_support": Spec(enterprise.enterprise_support, ("kind", "id"),
+                               lambda r: (-r["decision_date"].toordinal(), r["kind"], r["id"])),
     # The sidebar and «Данные»
     "municipality_list": Spec(reference.municipality_list, ("oktmo",),
                               lambda r: (r["kind"] != "городской округ", r["name"])),

@@ -166,6 +166,11 @@ def datasets(draw, max_enterprises: int = 6) -> Dataset:
 SEARCHES = ("", "   ", "предприятие", "ПРЕДПРИЯТИЕ 1", " тие 0", "1", "231000001", "00000", "нет такого", "%", "_", "ё")
 
 
+# INNs an enterprise card may be asked for: every one a data set may hold in its register, the unregistered ones
+# (facts without a register row) and one no data set has.
+INNS = tuple(f"23100000{i:02d}" for i in range(10, 16)) + UNREGISTERED + ("7700000000",)
+
+
 @st.composite
 def views(draw) -> dict:
     """Every parameter a page may pass: place, sectors, months (one month to several years, starting before
@@ -181,6 +186,7 @@ def views(draw) -> dict:
         "years_back": draw(st.integers(1, 4)),
         "limit": draw(st.integers(1, 6)),
         "search": draw(st.sampled_from(SEARCHES)),
+        "inn": draw(st.sampled_from(INNS)),
         "order": draw(st.sampled_from(("output", "productivity_growth"))),
         "kinds": draw(st.lists(st.sampled_from(KINDS), max_size=2, unique=True)),
     }
