@@ -31,10 +31,9 @@ ui.metric(c[3], T.KPI_EMPLOYEES_AVG, fmt.people(summary.employees_avg), summary.
 c = st.columns(3)
 ui.metric(c[0], T.KPI_PRODUCTIVITY, fmt.money(summary.productivity_rub), summary.productivity_rub,
           summary.productivity_prev_rub, help=T.KPI_PRODUCTIVITY_HELP)
-ui.metric(c[1], enterprise_ui.place_label(T.ENTERPRISE_PLACE_DIVISION,
-                                         division=fmt.division_label(e["division"], e["division_name"])),
+ui.metric(c[1], enterprise_ui.place_label(T.ENTERPRISE_PLACE_DIVISION, division=e["division"]),
           enterprise_ui.place(summary.division_rank, summary.division_enterprises), help=T.ENTERPRISE_PLACE_HELP)
-ui.metric(c[2], enterprise_ui.place_label(T.ENTERPRISE_PLACE_MUNICIPALITY, municipality=e["municipality"]),
+ui.metric(c[2], T.ENTERPRISE_PLACE_MUNICIPALITY,
           enterprise_ui.place(summary.municipality_rank, summary.municipality_enterprises),
           help=T.ENTERPRISE_PLACE_HELP)
 

@@ -47,7 +47,8 @@ window = fmt.period(loans["latest_from"].iloc[0], loans["latest_to"].iloc[0]) \
 ui.note(T.LOANS_TABLE_NOTE.format(latest=window))
 ui.money_table(loans.drop(columns=["loan_id", "inn", "fund", "latest_from", "latest_to"]),
                money_cols=["amount_rub", "shipped_before_rub", "shipped_latest_rub"], growth_cols=["shipped_change"],
-               number_cols={"rate_pct": 1, "term_years": 1, "months_after": 0}, date_cols=["decision_date"])
+               number_cols={"rate_pct": 1, "term_years": 1, "months_after": 0}, date_cols=["decision_date"],
+               key="loans-list", inns=loans["inn"])
 
 ui.downloads([
     (T.DL_LOANS_LIST, "займы-ФРП", loans),

@@ -45,7 +45,7 @@ if ui.enterprise_detail():
     top = ui.run("shipments_top_enterprises", here | {"limit": 10})
     ui.money_table(top.drop(columns=["export_rub"]), money_cols=["shipped_rub", "shipped_prev_rub"],
                    share_cols=["export_share"], growth_cols=["growth"], title=T.TABLE_PASSPORT_TOP,
-                   key="passport-top", opens_enterprise=True)
+                   key="passport-top", inns=top["inn"])
     items.append((T.DL_PASSPORT_TOP, f"паспорт-{oktmo}-предприятия", top))
 else:
     st.info(T.ACCESS_ENTERPRISES_HIDDEN, icon=":material/lock:")

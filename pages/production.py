@@ -58,13 +58,13 @@ search = ui.enterprise_search(key="production-search")
 top = ui.run("production_top_enterprises", p | {"search": search, "order": "output", "limit": ui.TOP_ROWS})
 ui.search_note(search, top, total.enterprises)
 ui.money_table(top[["inn", "name", "municipality", "output_rub", "output_growth", "productivity_rub",
-                    "productivity_growth", "employees_avg"]], **table)
+                    "productivity_growth", "employees_avg"]], **table, key="production-top", inns=top["inn"])
 st.subheader(T.TABLE_TOP_PRODUCTIVITY)
 st.caption(T.TABLE_TOP_PRODUCTIVITY_NOTE)   # the table's note in «Справка» (brief.TABLE_TITLES)
 growth = ui.run("production_top_enterprises", p | {"search": search, "order": "productivity_growth",
                                                    "limit": ui.TOP_ROWS})
 ui.money_table(growth[["inn", "name", "municipality", "productivity_growth", "productivity_rub", "employees_avg",
-                       "output_rub", "output_growth"]], **table)
+                       "output_rub", "output_growth"]], **table, key="production-growth", inns=growth["inn"])
 
 ui.downloads([
     (T.DL_PRODUCTION_MONTHLY, "производство-по-месяцам", monthly),

@@ -36,6 +36,6 @@ if not ui.enterprise_detail():
     st.stop()
 top = ui.run("shipments_top_enterprises", p | {"limit": 50})
 ui.money_table(top.drop(columns=["export_rub"]), money_cols=["shipped_rub", "shipped_prev_rub"],
-               share_cols=["export_share"], growth_cols=["growth"])
+               share_cols=["export_share"], growth_cols=["growth"], key="shipments-top", inns=top["inn"])
 
 ui.downloads([(T.DL_SHIPMENT_ROWS, "отгрузка", ui.run_later("shipments_rows", p))], f)

@@ -47,7 +47,8 @@ if not ui.enterprise_detail():
                                                                           intensity)], f)
     st.stop()
 recipients = ui.run("subsidies_recipients", p)
-ui.money_table(recipients, money_cols=["amount_rub"], number_cols={"subsidies": 0}, date_cols=["last_decision"])
+ui.money_table(recipients, money_cols=["amount_rub"], number_cols={"subsidies": 0}, date_cols=["last_decision"],
+               key="subsidies-recipients", inns=recipients["inn"])
 
 ui.downloads([
     (T.DL_SUBSIDY_RECIPIENTS, "субсидии-получатели", recipients),

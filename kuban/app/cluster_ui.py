@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from kuban import texts as T
-from kuban.app import brief, cluster_view, fmt, ui
+from kuban.app import brief, cluster_view, drill, fmt, ui
 from kuban.app.charts import window_label
 from kuban.data import cluster_definitions as defs
 from kuban.data.cluster_definitions import Definition, DefinitionError
@@ -196,20 +196,27 @@ def members_table(members: pd.DataFrame) -> None:
               c["okved"]: st.column_config.TextColumn(width="small"),
               c["size"]: st.column_config.TextColumn(width="small")}
     config.update({c[k]: st.column_config.TextColumn(alignment="right") for k in MEMBERS_NUMBERS})
+    inns = _drawn(members, MEMBERS_SHOWN)["inn"].reset_index(drop=True)    # the rows' INNs, in members_shown's order
     st.dataframe(shown, hide_index=True, width="stretch", height=min(35 * len(shown) + 38, 460), key="cl_members",
-                 column_config=config, placeholder="—")
+                 column_config=config, placeholder="—", on_select=lambda: drill.on_row_click("cl_members", inns),
+                 selection_mode="single-row")
+    st.caption(T.OPEN_ENTERPRISE_HINT)
     _record(shown, {}, T.CLUSTER_MEMBERS_HEADER, len(members))
 
 
 MEMBERS_NUMBERS = ("shipped_rub", "growth", "employees", "productivity_rub", "export_share", "support_rub")
 
 
+def _drawn(members: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The members the table draws, in its order: anchors first, then by shipments, the first `limit`."""
+    return members.sort_values(["anchor", "shipped_rub"], ascending=[False, False], na_position="last").head(limit)
+
+
 @memo.cached
 def members_shown(members: pd.DataFrame, limit: int) -> pd.DataFrame:
     """The member table as drawn: anchors first, then by shipments, the first `limit` rows, numbers as
     Russian text («—» where missing), Russian headers (computed once per content, kuban/model/memo.py)."""
-    shown = members.sort_values(["anchor", "shipped_rub"], ascending=[False, False], na_position="last")
-    shown = shown.head(limit)
+    shown = _drawn(members, limit)
     shown = shown.assign(size=shown["size"].map(T.CLUSTER_SIZE_LABELS).fillna("—"))
     cols = ["name", "anchor_reason", "municipality", "okved", "size", "shipped_rub", "growth", "employees",
             "productivity_rub", "export_share", "support_rub"]

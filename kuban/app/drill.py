@@ -4,7 +4,7 @@ A click arrives as a widget callback (a map point, a table row); a callback cann
 the target in the session (`_request`), and dashboard.py calls `follow()` before the page runs: that switches
 with st.switch_page, which Streamlit's frontend records as a new history entry. The target page reads its
 object from the URL (`?inn=…`, `?oktmo=…`: codes, never names), so a link opens the same view; the sidebar's
-filters (`mo`, `okved`, `from`, `to`) travel along.
+filters (`mo`, `okved`, `from`, `to`: widgets bound to the URL) keep their values and travel along.
 
 The codes a click carries come from the data the user's own queries returned (a table row, a map point's
 customdata); the target page checks them again against the user's scope, like any URL.
@@ -18,7 +18,6 @@ ENTERPRISE_PAGE = "pages/enterprise.py"
 MUNICIPALITY_PAGE = "pages/municipality.py"
 INN_PARAM = "inn"
 OKTMO_PARAM = "oktmo"
-KEPT_PARAMS = ("mo", "okved", "from", "to")     # kuban.app.ui.sidebar_filters: the filters bound to the URL
 _PENDING = "_drill_to"
 
 
@@ -36,24 +35,15 @@ def open_municipality(oktmo: str) -> None:
     _request(MUNICIPALITY_PAGE, OKTMO_PARAM, str(oktmo))
 
 
-def target_params(param: str, value: str) -> dict[str, list[str] | str]:
-    """The URL of the target: the sidebar's filters as they are, and its object."""
-    kept: dict[str, list[str] | str] = {}
-    for key in KEPT_PARAMS:
-        values = st.query_params.get_all(key)
-        if values:
-            kept[key] = values if len(values) > 1 else values[0]
-    kept[param] = value
-    return kept
-
-
 def follow() -> None:
     """Switch to the page a click asked for, if any (call before the page runs; it does not return then)."""
     pending = st.session_state.pop(_PENDING, None)
     if pending is None:
         return
     page, param, value = pending
-    st.switch_page(page, query_params=target_params(param, value))
+    # The sidebar's filters are widgets bound to the URL: they keep their values (session state) and write them
+    # into the new page's address themselves; only the object is set here.
+    st.switch_page(page, query_params={param: value})
 
 
 def on_map_click(chart_key: str) -> None:

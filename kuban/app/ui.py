@@ -395,13 +395,13 @@ def municipality_map(frame: pd.DataFrame, value: str, title: str, value_label: s
 
 def money_table(frame: pd.DataFrame, money_cols=(), share_cols=(), growth_cols=(), height: int | None = None,
                 number_cols: dict[str, int] | None = None, thousand_cols=(), date_cols=(),
-                title: str | None = None, key: str | None = None, opens_enterprise: bool = False) -> None:
+                title: str | None = None, key: str | None = None, inns: pd.Series | None = None) -> None:
     """A table with Russian headers and Russian-formatted numbers («—» where there is no value).
 
     money_cols in millions (1 decimal), thousand_cols in thousands (no decimals), number_cols
     {column: decimals} as they are, date_cols as dd.mm.yyyy. `title`: the table's name in the «Справка»
     (not drawn; by default kuban.app.brief.TABLE_TITLES names the page's tables in order).
-    `opens_enterprise` (with `key`, and a column `inn`): a click on a row opens that enterprise's card
+    `inns` (with `key`): the INN of each row in order; a click on a row then opens that enterprise's card
     (kuban.app.drill), for a user who may see single enterprises.
     """
     shown = formatted_table(frame, money_cols=tuple(money_cols), share_cols=tuple(share_cols),
@@ -409,10 +409,10 @@ def money_table(frame: pd.DataFrame, money_cols=(), share_cols=(), growth_cols=(
                             thousand_cols=tuple(thousand_cols), date_cols=tuple(date_cols))
     config = {T.COL.get(c, c): st.column_config.TextColumn(alignment="right")
               for c in (*money_cols, *share_cols, *growth_cols, *thousand_cols, *(number_cols or {}))}
-    if opens_enterprise and key and "inn" in frame and enterprise_detail():
-        inns = frame["inn"].reset_index(drop=True)
+    if inns is not None and key and len(frame) and enterprise_detail():
+        rows = pd.Series(list(inns), dtype=object)
         st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto", column_config=config, key=key,
-                     on_select=lambda: drill.on_row_click(key, inns), selection_mode="single-row")
+                     on_select=lambda: drill.on_row_click(key, rows), selection_mode="single-row")
         st.caption(T.OPEN_ENTERPRISE_HINT)
     else:
         st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto", column_config=config)
