@@ -46,6 +46,7 @@ if scope is None:               # the sign-in form (stops here)
 page = navigation()
 st.session_state["_pages_shown"] = True
 drill.follow()                  # a click on a map or a table row asked for a passport or a card
+drill.tidy(page.url_path)
 
 db = ui.database()
 st.session_state["_filters"] = ui.sidebar_filters()

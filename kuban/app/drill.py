@@ -46,6 +46,16 @@ def follow() -> None:
     st.switch_page(page, query_params={param: value})
 
 
+OWN_PARAMS = {INN_PARAM: "enterprise", OKTMO_PARAM: "municipality"}     # parameter -> the page (url_path) it is for
+
+
+def tidy(url_path: str) -> None:
+    """Drop the object of another page from the address (Back from a passport keeps its `oktmo` otherwise)."""
+    for param, owner in OWN_PARAMS.items():
+        if owner != url_path and param in st.query_params:
+            del st.query_params[param]
+
+
 def on_map_click(chart_key: str) -> None:
     """A click on a municipality of a map opens its passport. The point carries the OKTMO code
     (kuban.app.charts.municipality_map customdata), not the shown (escaped) name."""
