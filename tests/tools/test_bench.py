@@ -41,7 +41,8 @@ def test_json_has_the_promised_keys(report):
         assert key in report, key
     assert report["rows"] == ROWS
     assert set(report["pages"]) == {T.PAGE_OVERVIEW, T.PAGE_SHIPMENTS, T.PAGE_PRODUCTION, T.PAGE_LOANS,
-                                    T.PAGE_SUBSIDIES, T.PAGE_CLUSTER}
+                                    T.PAGE_SUBSIDIES, T.PAGE_CLUSTER, T.PAGE_ENTERPRISE, T.PAGE_MUNICIPALITY}
+    assert set(report["page_runs"]) == set(report["pages"])     # the whole page run of every page, cards too
     for page in report["pages"].values():
         assert set(page) == {"p50_ms", "p95_ms"} and page["p95_ms"] >= page["p50_ms"] > 0
     assert {"load_s", "peak_rss_mb", "p50_ms"} <= set(report["pandas"])

@@ -24,8 +24,10 @@ from kuban.tools.bench.common import LABELS, Progress, peak_rss_mb
 
 PAGE_FILES = {       # bench page label -> pages/<file>.py (dashboard.py's PAGES)
     "Обзор": "overview", "Отгрузка": "shipments", "Производство": "production", "Займы ФРП": "loans",
-    "Субсидии": "subsidies", "Кластер": "cluster",
+    "Субсидии": "subsidies", "Кластер": "cluster", "Предприятие": "enterprise", "Муниципалитет": "municipality",
 }
+# The URL parameter of the object a card page shows (kuban.tools.bench.pages.card_objects chooses it).
+PAGE_OBJECTS = {"Предприятие": "inn", "Муниципалитет": "oktmo"}
 TIMEOUT_S = 600
 
 
@@ -87,8 +89,13 @@ def phase_page_runs(folder: Path, repeat: int, chosen: dict[str, dict]) -> dict:
     keys = list(chosen)
     progress = Progress(LABELS["progress_page_runs"], len(keys) * len(PAGE_FILES) * repeat)
     out: dict[str, dict] = {k: {} for k in keys}
+    from kuban.model.db import DataSource
+    from kuban.tools.bench.pages import card_objects
+    objects = card_objects(DataSource(folder).get())
     for page, file in PAGE_FILES.items():
         at.switch_page(f"pages/{file}.py")
+        if page in PAGE_OBJECTS:
+            at.query_params[PAGE_OBJECTS[page]] = objects[PAGE_OBJECTS[page]]
         _run(at, runs)
         for i, key in enumerate(keys):
             params = _from_json(chosen[key]["params"])

@@ -30,6 +30,16 @@ PAGES: dict[str, tuple] = {
     T.PAGE_SUBSIDIES: ("subsidies_summary", "support_intensity", "subsidies_recipients"),
     T.PAGE_CLUSTER: ("cluster_specialisation", "cluster_members", "cluster_vs_rest"),
 }
+# The card pages (pages/enterprise.py, pages/municipality.py): timed on the DuckDB side only (the pandas dashboard
+# has no such page); each opens one object, the largest shipper of the krai and ONE_MUNICIPALITY's passport.
+CARD_PAGES: dict[str, tuple] = {
+    T.PAGE_ENTERPRISE: ("enterprise_profile", "enterprise_summary", "enterprise_monthly", "enterprise_support",
+                        "cluster_members"),
+    T.PAGE_MUNICIPALITY: ("shipments_by_municipality", "production_summary", "support_intensity",
+                          "shipments_monthly", "production_monthly", "cluster_specialisation",
+                          "shipments_top_enterprises"),
+}
+ALL_PAGES: dict[str, tuple] = PAGES | CARD_PAGES
 TOP_LIMIT = 50                      # pages/shipments.py: the largest enterprises
 ONE_MUNICIPALITY = "Краснодар"
 FIVE_MUNICIPALITIES = ("Краснодар", "Новороссийск", "Армавир", "Сочи", "Кореновский район")
@@ -123,8 +133,48 @@ def _from_json(params: dict) -> dict:
 
 # --- The DuckDB side (the serving process) ----------------------------------------------------------------
 
-def duck_page(db, page: str, params: dict) -> dict[str, pd.DataFrame]:
-    """Run what the page runs on a filter change; the query results by name."""
+def card_objects(db) -> dict[str, str]:
+    """What the card pages open at every scenario: {"inn": the largest shipper of the krai in the default months,
+    "oktmo": ONE_MUNICIPALITY's code}."""
+    from kuban.model import queries
+    from kuban.model.filters import default_window
+    bounds = queries.run(db, "period_bounds").iloc[0]
+    d_from, d_to = default_window(bounds["last_period"].date(), bounds["first_period"].date())
+    top = queries.run(db, "shipments_top_enterprises", {"munis": [], "divisions": [], "date_from": d_from,
+                                                        "date_to": d_to, "limit": 1})
+    munis = pd.read_csv(paths.REFERENCE_MUNICIPALITIES, dtype=str)
+    return {"inn": str(top["inn"].iloc[0]) if len(top) else "",
+            "oktmo": dict(zip(munis["name"], munis["oktmo"]))[ONE_MUNICIPALITY]}
+
+
+def _card_page(run, page: str, params: dict, objects: dict[str, str]) -> None:
+    """What a card page runs on a filter change (the page's own functions over the same statements)."""
+    from kuban.data.cluster_definitions import Definition
+    from kuban.model import enterprise, passport
+    if page == T.PAGE_ENTERPRISE:
+        p = params | {"inn": objects["inn"]}
+        profile = run("enterprise_profile", p)
+        for name in ("enterprise_summary", "enterprise_monthly", "enterprise_support"):
+            run(name, p)
+        okved = profile["okved"].iloc[0] if len(profile) else None
+        enterprise.cluster_membership(run, objects["inn"], okved, {T.CLUSTER_DEFAULT_NAME: Definition()},
+                                      params["date_from"], params["date_to"])
+        return
+    whole, here = params | {"munis": []}, params | {"munis": [objects["oktmo"]]}
+    munis = run("municipality_list", {})
+    passport.standing(munis, run("shipments_by_municipality", whole), run("production_summary", whole),
+                      run("support_intensity", whole), objects["oktmo"])
+    run("shipments_monthly", here)
+    run("production_monthly", here)
+    divisions = tuple(run("division_list", {})["division"])
+    spec = run("cluster_specialisation", whole | {"cluster_codes": list(divisions), "years_back": 1})
+    passport.division_lqs(spec, divisions, objects["oktmo"])
+    run("shipments_top_enterprises", here | {"limit": 10})
+
+
+def duck_page(db, page: str, params: dict, objects: dict[str, str] | None = None) -> dict[str, pd.DataFrame]:
+    """Run what the page runs on a filter change; the query results by name (`objects`: what the card pages
+    open, card_objects)."""
     from kuban.model import cluster, queries
     results: dict[str, pd.DataFrame] = {}
 
@@ -140,7 +190,9 @@ def duck_page(db, page: str, params: dict) -> dict[str, pd.DataFrame]:
                 results.setdefault(name, frame)
         return frames
 
-    if page == T.PAGE_CLUSTER:          # as pages/cluster.py runs it: its three statements at once
+    if page in CARD_PAGES:
+        _card_page(run, page, params, objects or card_objects(db))
+    elif page == T.PAGE_CLUSTER:          # as pages/cluster.py runs it: its three statements at once
         from kuban.data.cluster_definitions import Definition
         cluster.analyse(run, Definition(), params["munis"], params["date_from"], params["date_to"],
                         run_many=run_many)
@@ -191,19 +243,20 @@ def phase_serve(folder: Path, repeat: int, answers: Path) -> dict:
     _loaded(db)
     bounds = queries.run(db, "period_bounds").iloc[0]
     chosen = scenarios(bounds["first_period"].date(), bounds["last_period"].date())
-    progress = Progress(LABELS["progress_serve"], len(chosen) * len(PAGES) * repeat)
+    objects = card_objects(db)
+    progress = Progress(LABELS["progress_serve"], len(chosen) * len(ALL_PAGES) * repeat)
     times: dict[str, dict[str, list[float]]] = {}
     figures: dict[str, dict[str, pd.DataFrame]] = {}
     for key, scenario in chosen.items():
         times[key], figures[key] = {}, {}
-        for page in PAGES:
+        for page in ALL_PAGES:
             runs = []
             for i in range(repeat):
                 queries.CACHE.clear()
                 t = time.perf_counter()
-                results = duck_page(db, page, scenario["params"])
+                results = duck_page(db, page, scenario["params"], objects)
                 runs.append(time.perf_counter() - t)
-                if i == 0:
+                if i == 0 and page in PAGES:
                     figures[key].update(duck_figures(page, results))
                 progress.step()
             times[key][page] = runs

@@ -12,7 +12,7 @@ import pandas as pd
 
 from kuban import texts as T
 from kuban.tools.bench.common import LABELS, _ms, _num, percentile
-from kuban.tools.bench.pages import FIGURES, PAGES, REL_TOL, SERVE_TARGET_MB
+from kuban.tools.bench.pages import ALL_PAGES, FIGURES, PAGES, REL_TOL, SERVE_TARGET_MB
 
 # --- Comparing the answers -----------------------------------------------------------------------------------
 
@@ -81,7 +81,8 @@ def _stats(runs: list[float]) -> dict:
 def summarise(rows: int, folder: Path, generated: bool, generate_s: float, first: dict, serve: dict,
               pandas_: dict, checked: int, diffs: list[str], repeat: int, pandas_repeat: int,
               page_runs: dict | None = None) -> dict:
-    pages = {page: _stats([x for sc in serve["times"].values() for x in sc[page]]) for page in PAGES}
+    pages = {page: _stats([x for sc in serve["times"].values() for x in sc[page]]) for page in ALL_PAGES
+             if all(page in sc for sc in serve["times"].values())}
     per_scenario, ratios = {}, []
     for key, meta in serve["scenarios"].items():
         duck_ms = {page: float(np.median(serve["times"][key][page])) * 1000 for page in PAGES}
@@ -90,14 +91,14 @@ def summarise(rows: int, folder: Path, generated: bool, generate_s: float, first
         ratios.append(ratio)
         shown = {k: meta["params"][k] for k in ("munis", "divisions", "date_from", "date_to")}
         per_scenario[key] = {"label": meta["label"], "filters": shown,
-                             "pages": {page: _stats(serve["times"][key][page]) for page in PAGES},
+                             "pages": {page: _stats(serve["times"][key][page]) for page in pages},
                              "pandas_p50_ms": {page: round(v, 1) for page, v in pand_ms.items()},
                              "speedup_vs_pandas": round(ratio, 2)}
     pandas_all = [x for sc in pandas_["times"].values() for runs in sc.values() for x in runs]
-    duck_all = [x for sc in serve["times"].values() for runs in sc.values() for x in runs]
+    duck_all = [x for sc in serve["times"].values() for page, runs in sc.items() if page in PAGES for x in runs]
     runs = (page_runs or {}).get("page_runs", {})
     whole = {page: {kind: _stats([x for sc in runs.values() for x in sc[page][kind]]) for kind in ("new", "seen")}
-             for page in PAGES if all(page in sc for sc in runs.values()) and runs}
+             for page in ALL_PAGES if all(page in sc for sc in runs.values()) and runs and page in pages}
     return {
         "rows": rows,
         "data_dir": str(folder),
@@ -158,13 +159,13 @@ def report_text(r: dict) -> str:
     heads = [LABELS["col_page"]] + [s["label"] for s in r["scenarios"].values()] + [LABELS["col_all"],
                                                                                      LABELS["col_pandas"]]
     table = [heads]
-    for page in PAGES:
+    for page in r["pages"]:
         row = [page]
         for s in r["scenarios"].values():
             x = s["pages"][page]
             row.append(f"{_num(x['p50_ms'])} / {_num(x['p95_ms'])}")
         row.append(f"{_num(r['pages'][page]['p50_ms'])} / {_num(r['pages'][page]['p95_ms'])}")
-        row.append(_num(r["pandas"]["pages"][page]["p50_ms"]))
+        row.append(_num(r["pandas"]["pages"][page]["p50_ms"]) if page in r["pandas"]["pages"] else "—")
         table.append(row)
     widths = [max(len(row[i]) for row in table) for i in range(len(heads))]
     for row in table:
