@@ -49,10 +49,16 @@ def follow() -> None:
 OWN_PARAMS = {INN_PARAM: "enterprise", OKTMO_PARAM: "municipality"}     # parameter -> the page (url_path) it is for
 
 
+_LAST_PAGE = "_drill_last_page"
+
+
 def tidy(url_path: str) -> None:
-    """Drop the object of another page from the address (Back from a passport keeps its `oktmo` otherwise)."""
+    """Leaving a card or passport (Back, the navigation): drop its object from the address, which Streamlit would
+    otherwise carry to the next page. A first run keeps what the address says."""
+    last = st.session_state.get(_LAST_PAGE)
+    st.session_state[_LAST_PAGE] = url_path
     for param, owner in OWN_PARAMS.items():
-        if owner != url_path and param in st.query_params:
+        if last == owner != url_path and param in st.query_params:
             del st.query_params[param]
 
 

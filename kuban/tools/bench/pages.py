@@ -147,7 +147,7 @@ def card_objects(db) -> dict[str, str]:
             "oktmo": dict(zip(munis["name"], munis["oktmo"]))[ONE_MUNICIPALITY]}
 
 
-def _card_page(run, page: str, params: dict, objects: dict[str, str]) -> None:
+def _card_page(run, run_many, page: str, params: dict, objects: dict[str, str]) -> None:
     """What a card page runs on a filter change (the page's own functions over the same statements)."""
     from kuban.data.cluster_definitions import Definition
     from kuban.model import enterprise, passport
@@ -162,14 +162,13 @@ def _card_page(run, page: str, params: dict, objects: dict[str, str]) -> None:
         return
     whole, here = params | {"munis": []}, params | {"munis": [objects["oktmo"]]}
     munis = run("municipality_list", {})
-    passport.standing(munis, run("shipments_by_municipality", whole), run("production_summary", whole),
-                      run("support_intensity", whole), objects["oktmo"])
-    run("shipments_monthly", here)
-    run("production_monthly", here)
-    divisions = tuple(run("division_list", {})["division"])
-    spec = run("cluster_specialisation", whole | {"cluster_codes": list(divisions), "years_back": 1})
-    passport.division_lqs(spec, divisions, objects["oktmo"])
-    run("shipments_top_enterprises", here | {"limit": 10})
+    codes = tuple(run("division_list", {})["division"])
+    ship, prod, support, spec, *_ = run_many([
+        ("shipments_by_municipality", whole), ("production_summary", whole), ("support_intensity", whole),
+        ("cluster_specialisation", whole | {"cluster_codes": list(codes), "years_back": 1}),
+        ("shipments_monthly", here), ("production_monthly", here), ("shipments_top_enterprises", here | {"limit": 10})])
+    passport.standing(munis, ship, prod, support, objects["oktmo"])
+    passport.division_lqs(spec, codes, objects["oktmo"])
 
 
 def duck_page(db, page: str, params: dict, objects: dict[str, str] | None = None) -> dict[str, pd.DataFrame]:
@@ -191,7 +190,7 @@ def duck_page(db, page: str, params: dict, objects: dict[str, str] | None = None
         return frames
 
     if page in CARD_PAGES:
-        _card_page(run, page, params, objects or card_objects(db))
+        _card_page(run, run_many, page, params, objects or card_objects(db))
     elif page == T.PAGE_CLUSTER:          # as pages/cluster.py runs it: its three statements at once
         from kuban.data.cluster_definitions import Definition
         cluster.analyse(run, Definition(), params["munis"], params["date_from"], params["date_to"],
