@@ -17,7 +17,9 @@ from tests.app.apptest import app, no_errors
 from tests.app.test_signin import PASSWORD, fresh_throttle, submit  # noqa: F401 - an autouse fixture
 from tests.conftest import SMALL
 
-PAGES = ("overview", "shipments", "production", "loans", "subsidies", "cluster")
+PAGES = ("overview", "shipments", "production", "loans", "subsidies", "cluster", "enterprise", "municipality")
+# the card and the passport open one object: Кореновский район's A and Кореновский район itself
+OBJECTS = {"enterprise": {"inn": "2310000011"}, "municipality": {"oktmo": "03621000"}}
 ACCESS = """
 [users.boss]
 role = "admin"
@@ -65,7 +67,7 @@ def visit(at, query: dict | None = None) -> dict:
     out = {}
     for page in PAGES:
         at.switch_page(f"pages/{page}.py")
-        for key, value in (query or {}).items():
+        for key, value in ((query or {}) | OBJECTS.get(page, {})).items():
             at.query_params[key] = value
         at.run()
         no_errors(at)
