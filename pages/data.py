@@ -63,5 +63,8 @@ if scope.is_admin:
     st.caption(T.AUDIT_NOTE)
     log = ui.audit_entries()
     shown = log.head(MAX_SHOWN).assign(action=log["action"].map(lambda a: T.AUDIT_ACTIONS.get(a, a)))
-    st.dataframe(shown.rename(columns=T.AUDIT_COLUMNS), hide_index=True, width="stretch")
+    if shown.empty:              # an empty st.dataframe says «empty» in English
+        st.info(T.AUDIT_EMPTY)
+    else:
+        st.dataframe(shown.rename(columns=T.AUDIT_COLUMNS), hide_index=True, width="stretch")
     ui.downloads([(T.DL_AUDIT, "журнал-действий", log)], None)

@@ -4,6 +4,7 @@ import streamlit as st
 from kuban import texts as T
 from kuban.app import charts, fmt, ui
 
+TOP_MUNIS = 15         # the bars drawn; the title says «15 …» only when there are more
 f = ui.page(T.OVERVIEW_TITLE)
 p = f.params()
 
@@ -25,7 +26,9 @@ left, right = st.columns([1.1, 1])
 with left:
     ui.municipality_map(by_muni, "shipped_rub", T.MAP_SHIPMENTS, T.KPI_SHIPPED, key="map-overview")
 with right:
-    ui.chart(charts.bars(by_muni, label="municipality", value="shipped_rub", title=T.CHART_TOP_MUNIS, top=15))
+    shown = int(by_muni["shipped_rub"].notna().sum())
+    ui.chart(charts.bars(by_muni, label="municipality", value="shipped_rub", top=TOP_MUNIS,
+                         title=T.CHART_TOP_MUNIS if shown > TOP_MUNIS else T.CHART_SHIPMENTS_BY_MUNI))
 
 ui.downloads([
     (T.DL_KPIS, "обзор-показатели", ui.run("overview_kpis", p)),

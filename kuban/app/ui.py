@@ -362,10 +362,13 @@ def header(title: str, f: Filters | None) -> None:
 # --- Metrics, charts, tables ---------------------------------------------------
 
 def metric(col, label: str, value: str, current=None, previous=None, help: str | None = None) -> None:
-    ch = fmt.change(current, previous)
+    # nothing this period (no subsidies yet, say): no «−100 %», which would read as a collapse
+    ch = None if fmt._missing(current) or float(current) == 0 else fmt.change(current, previous)
     delta = fmt.percent(ch, signed=True) if ch is not None else None
     tip = " ".join(t for t in (help, T.KPI_HELP_DELTA if delta else None) if t) or None
-    col.metric(label, value, delta=delta, help=tip, border=True)
+    flat = delta is not None and round(ch * 100, 1) == 0         # «0,0 %»: neither green up nor red down
+    col.metric(label, value, delta=delta, help=tip, border=True, delta_color="off" if flat else "normal",
+               delta_arrow="off" if flat else "auto")
     brief.add_metric(label, value, delta, help)
 
 

@@ -205,6 +205,30 @@ def column_number(letters: bytes | str) -> int:
     return n
 
 
+def column_letters(n: int) -> str:
+    """A column's 1-based number -> its letters (1 = A, 28 = AB)."""
+    out = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+STRAY_SHOWN = 5            # stray cells named in a reason; «и ещё N» for the rest
+
+
+def _stray(cells: list, width: int, first_col: int, row: int, error_cols) -> str | None:
+    """The cells to the right of the header's last named column that hold something, as «E7, G7» (None: none).
+    The CSV twin of such a row has more fields than its header, which the contract refuses."""
+    found = sorted({j for j in range(width, len(cells)) if cells[j] not in ("", None)} |
+                   {c for c in error_cols if c >= width})
+    if not found:
+        return None
+    names = [f"{column_letters(first_col + j + 1)}{row}" for j in found[:STRAY_SHOWN]]
+    more = f" {R['excel_more_sheets'].format(count=len(found) - STRAY_SHOWN)}" if len(found) > STRAY_SHOWN else ""
+    return ", ".join(names) + more
+
+
 class _SheetScan:
     """Streams a worksheet's XML: the last row and column any cell or row names, cells without a position
     (calamine places them one after another), and error cells. Cuts the stream only before `<c ` or `<row `,
@@ -514,9 +538,12 @@ def read_excel(path: Path, table: Table, kind: str) -> RawFile:
     width = len(headers)
     sheet, first_col = book.rows(name)
     errors: dict[int, list[tuple[int, str]]] = {}       # row index -> (column position, error)
+    stray_errors: dict[int, list[int]] = {}            # row index -> positions right of the header with an error
     for (r, c), v in book.package.errors.get(name, {}).items():
         if 0 <= c - first_col < width:
             errors.setdefault(r, []).append((c - first_col, v))
+        elif c - first_col >= width:
+            stray_errors.setdefault(r, []).append(c - first_col)
     date1904 = book.package.date1904
     columns: list[list[str]] = [[] for _ in range(width)]
     lines: list[int] = []
@@ -526,8 +553,13 @@ def read_excel(path: Path, table: Table, kind: str) -> RawFile:
             n = i + 1
             if n <= header.last_row:
                 continue
-            cells = cells[:width]
             row_errors = errors.get(i, ())
+            stray = _stray(cells, width, first_col, n, stray_errors.get(i, ())) if len(cells) > width or i in \
+                stray_errors else None
+            cells = cells[:width]
+            if stray is not None:
+                problems.append((n, R["excel_stray_cells"].format(cells=stray), None))
+                continue
             if not any(c != "" for c in cells) and not row_errors:
                 continue          # an empty row (also Excel's formatted but empty rows): no row at all
             if row_errors:

@@ -266,7 +266,7 @@ def expect_period(page: Page, first: str, last: str) -> None:
     """The sidebar period selectors show these months («январь 2025»)."""
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_role("combobox", name="С месяца", exact=True)).to_have_value(first)
-    expect(sidebar.get_by_role("combobox", name="По месяц", exact=True)).to_have_value(last)
+    expect(sidebar.get_by_role("combobox", name="До месяца включительно", exact=True)).to_have_value(last)
 
 
 def go_to(page: Page, title: str) -> None:

@@ -109,7 +109,7 @@ def test_overview_renders_figures_and_charts(page: Page):
     # Months with shipments in the view: 2025-11 and 2025-12 -> 2 bars.
     expect(bars(plotly_chart(page, T.CHART_SHIPMENTS_MONTHLY))).to_have_count(2)
     # Municipalities: Краснодар (B), Кореновский (A, D), Абинский (C), «Не указано» (U) -> 4 bars.
-    expect(bars(plotly_chart(page, T.CHART_TOP_MUNIS))).to_have_count(4)
+    expect(bars(plotly_chart(page, T.CHART_SHIPMENTS_BY_MUNI))).to_have_count(4)
 
     # No demo.json in this folder: no demo banner; nothing refused: no load notice.
     expect(alerts(page, DEMO_TEXT)).to_have_count(0)
@@ -144,7 +144,7 @@ def test_choose_municipality_changes_figures_and_url(page: Page):
     expect_delta(page, SHIPPED, KOREN_SHIPPED_DELTA)
     expect(page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first).to_have_text(f"{KOREN} · январь 2025 — декабрь 2025")
     expect_filter_in_url(page, [KOREN])
-    by_muni = plotly_chart(page, T.CHART_TOP_MUNIS)
+    by_muni = plotly_chart(page, T.CHART_SHIPMENTS_BY_MUNI)
     expect(bars(by_muni)).to_have_count(1)
     expect(by_muni.locator(".ytick")).to_have_text([KOREN])
     # Кореновский has shipments in 2025-11 (A) and 2025-12 (A, D): still 2 monthly bars.
@@ -269,7 +269,7 @@ def test_filter_kept_across_pages(page: Page):
     expect(page.get_by_role("heading", name=T.OVERVIEW_TITLE)).to_be_visible()
     expect_chosen(page, [KOREN])
     expect_metric(page, SHIPPED, KOREN_SHIPPED)
-    expect(bars(plotly_chart(page, T.CHART_TOP_MUNIS))).to_have_count(1)
+    expect(bars(plotly_chart(page, T.CHART_SHIPMENTS_BY_MUNI))).to_have_count(1)
     expect_filter_in_url(page, [KOREN])
 
 
@@ -371,7 +371,7 @@ def test_no_request_leaves_the_machine(page: Page):
     page.on("request", lambda r: urls.append(r.url))
     page.on("websocket", lambda ws: urls.append(ws.url))
     open_app(page)
-    expect(bars(plotly_chart(page, T.CHART_TOP_MUNIS))).to_have_count(4)
+    expect(bars(plotly_chart(page, T.CHART_SHIPMENTS_BY_MUNI))).to_have_count(4)
     go_to(page, T.PAGE_SHIPMENTS)
     expect(bars(plotly_chart(page, T.CHART_BY_DIVISION))).to_have_count(4)   # divisions 28, 24, 10 and none (U)
     go_to(page, T.PAGE_DATA)

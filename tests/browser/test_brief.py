@@ -60,7 +60,7 @@ def shown(browser: Browser, server, tmp_path_factory):
     expect(page.locator(".js-plotly-plot")).to_have_count(n_charts)
     sidebar = page.get_by_test_id("stSidebar")
     period = (sidebar.get_by_role("combobox", name="С месяца", exact=True).input_value(),
-              sidebar.get_by_role("combobox", name="По месяц", exact=True).input_value())
+              sidebar.get_by_role("combobox", name="До месяца включительно", exact=True).input_value())
     out = tmp_path_factory.mktemp("brief-downloads")
     files, seconds = {}, {}
     for label, ext in ((T.BRIEF_DOCX, "docx"), (T.BRIEF_HTML, "html")):

@@ -160,7 +160,7 @@ def test_every_page_shows_hostile_names_as_text(page: Page, hostile):
     # with no municipality chosen, the whole krai: every renamed municipality on the overview's bars
     page.goto(hostile + "/")
     wait_for_app(page)
-    ticks = plotly_chart(page, T.CHART_TOP_MUNIS).locator(".ytick").all_text_contents()
+    ticks = plotly_chart(page, T.CHART_SHIPMENTS_BY_MUNI).locator(".ytick").all_text_contents()
     assert set(textdata.MUNI_NAMES.values()) <= set(ticks), ticks
     assert page.evaluate(OFF_SERVER) == []
     assert off_server(requests, hostile) == []

@@ -521,3 +521,20 @@ def test_an_xls_workbook_loads_with_the_same_rules(tmp_path):
 def pd_ts(text: str):
     import pandas as pd
     return pd.Timestamp(text)
+
+
+def test_cells_right_of_the_header_refuse_their_row_naming_the_cells(tmp_path):
+    """A row with values to the right of the header's last named column is a CSV row with extra fields
+    («лишнее;поле»): refused with the cells' addresses, as the contract refuses more fields than the header has.
+    The other rows load; an empty cell there (formatting only) is no value."""
+    register(tmp_path, [A, B, C])
+    wb = workbook([SHIP_RU, [A, "2025-01", 100, None], [B, "2025-01", 200, None, None, "лишнее", "поле"],
+                   [C, "2025-01", 300, None]])
+    ws = wb.active
+    ws["F4"].number_format = "0.00"            # a formatted but empty cell right of the header: nothing
+    save(wb, tmp_path, "shipments/x.xlsx")
+    res = load_folder(tmp_path)
+    assert shipped(res) == {(A, "2025-01-01", 100.0, None), (C, "2025-01-01", 300.0, None)}
+    (p,) = problems(res, "refused_row")
+    assert (p["file"], p["line"]) == ("shipments/x.xlsx", 3)
+    assert_russian(p["reason"], "F3, G3", "правее последнего столбца заголовка")
