@@ -181,19 +181,29 @@ def sidebar_filters() -> Filters | None:
     else:
         months = []
     label = lambda k: fmt.month(pd.Timestamp(k + "-01"))  # noqa: E731
-    dropped = [_url_filter("mo", T.FILTER_MUNIS, muni_options, str, multi=True),
-               _url_filter("okved", T.FILTER_DIVISIONS, div_options, div_label, multi=True),
+    # An aggregates-only user chooses one municipality and one division at most (or all): with any set they could
+    # subtract two views (the krai and the krai less one municipality) and get a cell the small-cell rule hides.
+    one = scope().aggregates_only
+    dropped = [_url_filter("mo", T.FILTER_MUNIS, muni_options, str, multi=not one),
+               _url_filter("okved", T.FILTER_DIVISIONS, div_options, div_label, multi=not one),
                _url_filter("from", T.FILTER_FROM, months, label, multi=False),
                _url_filter("to", T.FILTER_TO, months, label, multi=False)]
     dropped = [d for d in dropped if d]
 
     with st.sidebar:
         st.header(T.FILTERS_HEADER)
+        if one:
+            for key in ("mo", "okved"):         # a longer choice (an earlier role, a crafted URL): its first value
+                if len(st.session_state.get(key) or []) > 1:
+                    st.session_state[key] = st.session_state[key][:1]
         chosen = st.multiselect(T.FILTER_MUNIS, muni_options, key="mo", bind="query-params", select_all=False,
-                                placeholder=T.FILTER_MUNIS_PLACEHOLDER, help=T.FILTER_MUNIS_HELP)
+                                placeholder=T.FILTER_MUNIS_PLACEHOLDER,
+                                help=T.FILTER_ONE_HELP if one else T.FILTER_MUNIS_HELP,
+                                max_selections=1 if one else None)
         chosen_div = st.multiselect(
             T.FILTER_DIVISIONS, div_options, key="okved", bind="query-params", select_all=False,
-            placeholder=T.FILTER_DIVISIONS_PLACEHOLDER, format_func=div_label)
+            placeholder=T.FILTER_DIVISIONS_PLACEHOLDER, format_func=div_label, max_selections=1 if one else None,
+            help=T.FILTER_ONE_HELP if one else None)
         if not has_months:
             st.info(T.NO_DATA_YET)
     if dropped:

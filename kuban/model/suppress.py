@@ -40,8 +40,12 @@ within each breakdown group, if exactly one row is hidden for a count, the row w
 among those not hidden with a count of at least `threshold` is hidden too (ties: the first in the result's
 order; a row with a count of 0 adds nothing to a total and protects nothing). With several groupings the rule
 is applied until no group has exactly one hidden row. Each count is handled on its own.
-What the rule does not cover: totals shown by another statement for other filters (a user comparing the krai
-with the krai less one municipality), and linked breakdowns inside one group (year × budget rows against the
+Totals for other filters: an aggregates-only user chooses one municipality and one division at most, or all
+(kuban.app.ui.sidebar_filters, max_selections=1), so the pair «the krai» / «the krai less one municipality» (or
+less one division), whose difference is a hidden cell, cannot be asked for; what one view shows, a breakdown
+with its total, the secondary rule above protects (tests/app/test_differencing.py). What is not covered: two
+periods whose difference is a month (January to December against February to December), two cluster
+definitions whose codes differ by one small division, and linked breakdowns inside one group (year × budget rows against the
 budget rows of subsidies_summary and loans_portfolio, loans per month and fund against the fund totals). A full
 protection of those needs a suppression solver over every table published from the same data.
 Headcount figures (employees, employees_avg, output_staffed_rub, productivity) come from the enterprises that
