@@ -22,18 +22,19 @@ e = profile.iloc[0]
 summary = ui.run("enterprise_summary", p).iloc[0]
 enterprise_ui.head(e)
 
-c = st.columns(4)
+c = st.columns(3)
 ui.metric(c[0], T.KPI_SHIPPED, fmt.money(summary.shipped_rub), summary.shipped_rub, summary.shipped_prev_rub)
 ui.metric(c[1], T.KPI_EXPORT, fmt.money(summary.export_rub))
 ui.metric(c[2], T.KPI_OUTPUT, fmt.money(summary.output_rub), summary.output_rub, summary.output_prev_rub)
-ui.metric(c[3], T.KPI_EMPLOYEES_AVG, fmt.people(summary.employees_avg), summary.employees_avg,
+c = st.columns(2)
+ui.metric(c[0], T.KPI_EMPLOYEES_AVG, fmt.people(summary.employees_avg), summary.employees_avg,
           summary.employees_avg_prev)
-c = st.columns(3)
-ui.metric(c[0], T.KPI_PRODUCTIVITY, fmt.money(summary.productivity_rub), summary.productivity_rub,
+ui.metric(c[1], T.KPI_PRODUCTIVITY, fmt.money(summary.productivity_rub), summary.productivity_rub,
           summary.productivity_prev_rub, help=T.KPI_PRODUCTIVITY_HELP)
-ui.metric(c[1], enterprise_ui.place_label(T.ENTERPRISE_PLACE_DIVISION, division=e["division"]),
+c = st.columns(2)
+ui.metric(c[0], enterprise_ui.place_label(T.ENTERPRISE_PLACE_DIVISION, division=e["division"]),
           enterprise_ui.place(summary.division_rank, summary.division_enterprises), help=T.ENTERPRISE_PLACE_HELP)
-ui.metric(c[2], T.ENTERPRISE_PLACE_MUNICIPALITY,
+ui.metric(c[1], T.ENTERPRISE_PLACE_MUNICIPALITY,
           enterprise_ui.place(summary.municipality_rank, summary.municipality_enterprises),
           help=T.ENTERPRISE_PLACE_HELP)
 

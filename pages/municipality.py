@@ -38,7 +38,8 @@ with right:
 
 lqs = passport.division_lqs(spec, codes, oktmo)
 ui.chart(charts.bars(passport_ui.lq_bars(lqs, divisions), label="label", value="lq_employment",
-                     title=T.CHART_PASSPORT_LQ, kind="number", unit="", decimals=2, top=24))
+                     title=T.CHART_PASSPORT_LQ, kind="number", unit="", decimals=2, top=24,
+                     wrap=charts.DIVISION_WRAP, bar_px=charts.DIVISION_BAR_PX))
 ui.note(T.PASSPORT_LQ_NOTE)
 
 items = [(T.DL_PASSPORT, f"паспорт-{oktmo}", passport_ui.standing_download(table)),

@@ -32,14 +32,16 @@ left, right = st.columns(2)
 with left:
     ui.chart(charts.bars(by_muni, label="name", value="output_rub", title=T.CHART_OUTPUT_BY_MUNI, top=44))
 with right:
-    ui.chart(charts.bars(by_div, label="label", value="output_rub", title=T.CHART_OUTPUT_BY_DIVISION, top=24))
+    ui.chart(charts.bars(by_div, label="label", value="output_rub", title=T.CHART_OUTPUT_BY_DIVISION, top=24,
+                         wrap=charts.DIVISION_WRAP, bar_px=charts.DIVISION_BAR_PX))
 left, right = st.columns(2)
 with left:
     ui.chart(charts.bars(by_muni, label="name", value="productivity_rub", title=T.CHART_PRODUCTIVITY_BY_MUNI,
                          per=T.PER_EMPLOYEE, top=44, color=charts.PALETTE[2]))
 with right:
     ui.chart(charts.bars(by_div, label="label", value="productivity_rub", title=T.CHART_PRODUCTIVITY_BY_DIVISION,
-                         per=T.PER_EMPLOYEE, top=24, color=charts.PALETTE[2]))
+                         per=T.PER_EMPLOYEE, top=24, color=charts.PALETTE[2], wrap=charts.DIVISION_WRAP,
+                         bar_px=charts.DIVISION_BAR_PX))
 ui.chart(charts.bars(by_muni, label="name", value="productivity_growth", title=T.CHART_PRODUCTIVITY_CHANGE_BY_MUNI,
                      kind="change", top=44))
 

@@ -25,8 +25,10 @@ with left:
 with right:
     by_div = ui.run("shipments_by_division", p)
     by_div = by_div.assign(label=[charts.division_label(d, n) for d, n in zip(by_div["division"], by_div["division_name"])])
-    ui.chart(charts.bars(by_div, label="label", value="shipped_rub", title=T.CHART_BY_DIVISION, top=24))
-ui.chart(charts.bars(by_div, label="label", value="export_share", title=T.CHART_EXPORT_SHARE, kind="share", top=24))
+    ui.chart(charts.bars(by_div, label="label", value="shipped_rub", title=T.CHART_BY_DIVISION, top=24,
+                         wrap=charts.DIVISION_WRAP, bar_px=charts.DIVISION_BAR_PX))
+ui.chart(charts.bars(by_div, label="label", value="export_share", title=T.CHART_EXPORT_SHARE, kind="share", top=24,
+                     wrap=charts.DIVISION_WRAP, bar_px=charts.DIVISION_BAR_PX))
 
 st.subheader(T.TABLE_TOP)
 if not ui.enterprise_detail():

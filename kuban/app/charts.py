@@ -106,12 +106,13 @@ def empty(message: str, *, title: str | None = None, height: int = 240) -> go.Fi
                    yaxis=dict(visible=False))
 
 
-def division_label(division, name, width: int = 42) -> str:
-    """«28 Производство машин и оборудования…» (short enough for an axis; plain text: the chart escapes it)."""
+def division_label(division, name, width: int | None = None) -> str:
+    """«28 Производство машин и оборудования, …» whole (a chart wraps it: `bars(..., wrap=…)`; on paper a cut name
+    says nothing); with `width`, cut to that many characters with «…». Plain text: the chart escapes it."""
     if not isinstance(name, str) or not name:
         return str(division) if isinstance(division, str) else T.UNKNOWN_MUNICIPALITY
     text = f"{division} {name}"
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+    return text if width is None or len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 # --- Time: the period axis of months, and windows of the same months in successive years -------------
@@ -269,6 +270,7 @@ def bars_over_time(frame: pd.DataFrame, *, series: dict[str, str], title: str, k
 # --- Ranked horizontal bars ------------------------------------------------------------------------
 
 BAR_KINDS = ("money", "number", "share", "change")
+DIVISION_WRAP, DIVISION_BAR_PX = 34, 44     # OKVED division names, whole, on lines of ~34 characters
 
 
 @memo.cached
@@ -291,26 +293,33 @@ def bars(frame: pd.DataFrame, *, label: str, value: str, title: str, kind: str =
         return empty(empty_text, title=title)
     data = data.copy()
     data[label] = _labels(data[label], wrap).to_numpy()
+    total = len(data)
+    if total > top:                 # say that the chart shows the largest ones only
+        title = f"{title} {T.CHART_SHOWN_OF.format(shown=top, total=total)}"
     data = data.sort_values(value, ascending=False).head(top).iloc[::-1]
     if kind == "change":
         pct = data[value] * 100
+        shown = [fmt.percent(v, signed=True) for v in data[value]]
         trace = dict(x=pct, marker=dict(color=[POSITIVE if v >= 0 else NEGATIVE for v in pct]),
-                     customdata=[fmt.percent(v, signed=True) for v in data[value]],
-                     hovertemplate="%{y}<br>%{customdata}<extra></extra>")
+                     customdata=shown, text=shown, hovertemplate="%{y}<br>%{customdata}<extra></extra>")
         xaxis = dict(title=dict(text=T.UNIT_PERCENT), zeroline=True, zerolinecolor="#8a96a3")
     elif kind == "share":
         trace = dict(x=data[value] * 100, marker=dict(color=color or PALETTE[2]),
+                     text=[fmt.percent(v, decimals) for v in data[value]],
                      hovertemplate="%{y}<br>%{x:,." + str(decimals) + "f} " + T.UNIT_PERCENT + "<extra></extra>")
         xaxis = dict(title=dict(text=T.UNIT_PERCENT), rangemode="tozero")
     else:
         divisor, base = money_scale(data[value]) if kind == "money" else (1.0, unit)
         axis = (base + " " + per).strip()
         trace = dict(x=data[value] / divisor, marker=dict(color=color or MAIN),
+                     text=[fmt.number(v, decimals) for v in data[value] / divisor],
                      hovertemplate="%{y}<br>%{x:,." + str(decimals) + "f} " + axis + "<extra></extra>")
         xaxis = dict(title=dict(text=axis), rangemode="tozero", tickformat=",~f")
-    trace.update(type="bar", y=data[label], orientation="h")
+    # the value at the end of each bar (outside it, allowed into the right margin)
+    trace.update(type="bar", y=data[label], orientation="h", textposition="outside", cliponaxis=False,
+                 textfont=dict(size=11, color="#33414e"))
     return _figure([trace], title=title, height=max(260, bar_px * len(data) + 90), xaxis=xaxis,
-                   yaxis=dict(automargin=True))
+                   yaxis=dict(automargin=True), margin=dict(r=70))
 
 
 # --- The map of municipalities (offline: plain axes, no tiles, no fetched topojson) ---------

@@ -105,8 +105,10 @@ def standing_download(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def lq_bars(lqs: pd.DataFrame, divisions: pd.DataFrame) -> pd.DataFrame:
-    """Divisions with enough data, labelled «28 Производство машин…», for charts.bars."""
+    """Divisions with employment there, labelled «28 Производство машин…» for charts.bars; a division with too
+    little data keeps its bar, its label says so."""
     names = dict(zip(divisions["division"], divisions["name"]))
-    shown = lqs[~lqs["thin"]]
     from kuban.app import charts     # noqa: PLC0415
-    return shown.assign(label=[charts.division_label(d, names.get(d)) for d in shown["division"]])
+    labels = [charts.division_label(d, names.get(d)) + (f" ({T.PASSPORT_THIN})" if thin else "")
+              for d, thin in zip(lqs["division"], lqs["thin"])]
+    return lqs.assign(label=labels)
