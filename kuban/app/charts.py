@@ -337,6 +337,7 @@ def _color_for(value: float, lo: float, hi: float) -> str:
 
 # Label boxes in degrees at the map's usual size: ~0.052° of longitude per letter, 0.11° of latitude high.
 _CHAR_W, _LABEL_H, _GAP = 0.052, 0.11, 0.07
+_POINT_PAD = 0.2        # the largest circle's radius in degrees, at the map's usual size
 _POSITIONS = ("top center", "bottom center", "middle right", "middle left",
               "top right", "top left", "bottom right", "bottom left")
 
@@ -419,19 +420,22 @@ def municipality_map(frame: pd.DataFrame, *, value: str, title: str, value_label
     text_values = [(fmt.number(v, 1) + fmt.NBSP + unit) if v == v else T.MAP_NO_DATA for v in shown]
     # customdata: oktmo (what a click selects, kuban.app.ui), the name and the value as hover text
     custom = list(zip(data["oktmo"], _labels(names), text_values))
-    border = ["#c0392b" if o in selected else "white" for o in data["oktmo"]]
+    # an outline for every circle (a pale one on a white page floats otherwise); the chosen ones red and thicker
+    border = ["#c0392b" if o in selected else "#7f8c9a" for o in data["oktmo"]]
+    widths = [2.5 if o in selected else 1 for o in data["oktmo"]]
     for mask, with_data in ((~has, False), (has, True)):
         if not mask.any():
             continue
         idx = [i for i, m in enumerate(mask) if m]
         v = shown.to_numpy()[mask]
         marker = dict(size=[10 + 34 * (x / peak) ** 0.5 for x in v] if with_data else 8,
-                      line=dict(color=[border[i] for i in idx], width=2), opacity=0.9)
+                      line=dict(color=[border[i] for i in idx], width=[widths[i] for i in idx]), opacity=0.9)
         if with_data:
             marker.update(color=v, cmin=lo if hi > lo else min(lo, 0.0), cmax=hi if hi > lo else max(hi, 1.0),
                           showscale=True,
                           colorscale=[[i / (len(MAP_COLORS) - 1), c] for i, c in enumerate(MAP_COLORS)],
-                          colorbar=dict(title=dict(text=unit), thickness=12, len=0.6, tickformat=",~f"))
+                          colorbar=dict(title=dict(text=unit, side="top"), thickness=12, len=0.6, tickformat=",~f",
+                                        xpad=20))
         else:
             marker.update(color="#c7ccd3")
         traces.append(dict(
@@ -442,9 +446,18 @@ def municipality_map(frame: pd.DataFrame, *, value: str, title: str, value_label
             hovertemplate="%{customdata[1]}<br>" + fmt.plot(value_label) + ": %{customdata[2]}<extra></extra>",
             showlegend=False, name="",
         ))
+    # the axes span every label's box, so that no label is cut at an edge («оссийск»)
+    boxes = [_box(x, y, _CHAR_W * len(str(t)), p)
+             for x, y, t, p in zip(data["lon"], data["lat"], short, positions)]
+    lon, lat = data["lon"].astype(float), data["lat"].astype(float)
+    x_range = [min(min(b[0] for b in boxes), float(lon.min()) - _POINT_PAD) - 0.05,
+               max(max(b[2] for b in boxes), float(lon.max()) + _POINT_PAD) + 0.05]
+    y_range = [min(min(b[1] for b in boxes), float(lat.min()) - _POINT_PAD) - 0.05,
+               max(max(b[3] for b in boxes), float(lat.max()) + _POINT_PAD) + 0.05]
     return _figure(traces, title=title, height=height, dragmode=False, clickmode="event+select",
-                   xaxis=dict(visible=False, showgrid=False),
-                   yaxis=dict(visible=False, showgrid=False, scaleanchor="x", scaleratio=1 / LAT0_COS))
+                   xaxis=dict(visible=False, showgrid=False, range=x_range),
+                   yaxis=dict(visible=False, showgrid=False, scaleanchor="x", scaleratio=1 / LAT0_COS,
+                              range=y_range))
 
 
 # --- Location quotients: the heat map and the quadrant ---------------------------------------------

@@ -152,17 +152,17 @@ def definition_panel(data_dir: Path, options: pd.DataFrame) -> tuple[Definition 
         c[2].number_input(T.CLUSTER_ANCHOR_TOP_LABEL, min_value=0, max_value=10_000, step=1,
                           key=KEYS["anchor_top_n"], help=T.CLUSTER_ANCHOR_TOP_HELP)
         c[3].checkbox(T.CLUSTER_ANCHOR_LARGE_LABEL, key=KEYS["anchor_large"])
-        c = st.columns([2.2, 1, 2.2, 1, 1.3], vertical_alignment="bottom")
+        c = st.columns([2.2, 1.3, 2.2, 1.2, 1.4], vertical_alignment="bottom")
         c[0].text_input(T.CLUSTER_NAME, key=NAME_KEY, help=T.CLUSTER_NAME_HELP, max_chars=defs.NAME_MAX)
         editor = ui.scope().can_edit
         c[1].button(T.CLUSTER_SAVE, on_click=_on_save, args=(data_dir,), icon=":material/save:", key="cl_save",
-                    disabled=not editor, help=None if editor else T.CLUSTER_SAVE_EDITORS)
+                    disabled=not editor, help=None if editor else T.CLUSTER_SAVE_EDITORS, width="stretch")
         if found:
             c[2].selectbox(T.CLUSTER_SAVED_LIST, list(found), key=SAVED_KEY)
-            c[3].button(T.CLUSTER_LOAD, on_click=_on_load, args=(data_dir,), key="cl_load")
+            c[3].button(T.CLUSTER_LOAD, on_click=_on_load, args=(data_dir,), key="cl_load", width="stretch")
         else:
             c[2].caption(T.CLUSTER_NONE_SAVED)
-        c[4].button(T.CLUSTER_RESET, on_click=_on_reset, key="cl_reset")
+        c[4].button(T.CLUSTER_RESET, on_click=_on_reset, key="cl_reset", width="stretch")
         message = st.session_state.pop(MESSAGE, None)
         if message:
             (st.success if message[0] == "success" else st.warning)(message[1])
