@@ -420,8 +420,14 @@ def money_table(frame: pd.DataFrame, money_cols=(), share_cols=(), growth_cols=(
     shown = formatted_table(frame, money_cols=tuple(money_cols), share_cols=tuple(share_cols),
                             growth_cols=tuple(growth_cols), number_cols=dict(number_cols or {}),
                             thousand_cols=tuple(thousand_cols), date_cols=tuple(date_cols))
-    config = {T.COL.get(c, c): st.column_config.TextColumn(alignment="right")
-              for c in (*money_cols, *share_cols, *growth_cols, *thousand_cols, *(number_cols or {}))}
+    numbers = (*money_cols, *share_cols, *growth_cols, *thousand_cols, *(number_cols or {}))
+    widths = column_widths(list(frame.columns), numbers)
+    config = {T.COL.get(c, c): st.column_config.TextColumn(alignment="right" if c in numbers else None,
+                                                           width=widths[c])
+              for c in frame.columns}
+    hidden = [T.COL.get(c, c) for c in columns_past(list(frame.columns), widths)]
+    if hidden:                  # wider than the page at 1440 px: say what is to the right
+        st.caption(fmt.md_format(T.TABLE_MORE_COLUMNS, columns=", ".join(f"«{h}»" for h in hidden)))
     if inns is not None and key and len(frame) and enterprise_detail():
         rows = pd.Series(list(inns), dtype=object)
         st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto", column_config=config, key=key,
@@ -430,6 +436,29 @@ def money_table(frame: pd.DataFrame, money_cols=(), share_cols=(), growth_cols=(
     else:
         st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto", column_config=config)
     brief.add_table(shown, title)
+
+
+# Pixel widths of a table's columns, so that a page's table fits the main area of a 1440 px screen (about 980 px
+# beside the sidebar); what does not fit is named above the table.
+TABLE_PX = 975
+WIDTHS_PX = {"inn": 100, "name": 210, "municipality": 140, "okved": 62, "period": 92, "decision_date": 96,
+             "last_decision": 110, "programme": 170, "programmes": 190, "fund": 150, "status": 100,
+             "support_kind": 80, "support_id": 110, "source": 150}
+NUMBER_PX, TEXT_PX = 105, 140
+
+
+def column_widths(columns: list[str], numbers) -> dict[str, int]:
+    return {c: WIDTHS_PX.get(c, NUMBER_PX if c in numbers else TEXT_PX) for c in columns}
+
+
+def columns_past(columns: list[str], widths: dict[str, int], budget: int = TABLE_PX) -> list[str]:
+    """The columns that start beyond `budget` pixels (the row selector's 35 px counted)."""
+    used, out = 35, []
+    for c in columns:
+        if used + widths[c] > budget:
+            out.append(c)
+        used += widths[c]
+    return out
 
 
 @memo.cached

@@ -129,3 +129,12 @@ def test_figures_are_valid_plotly_and_keep_the_dashboard_layout():
     assert figs[1].layout.xaxis.zerolinecolor == "#8a96a3"
     with pytest.raises(ValueError):
         charts._figure([dict(type="bar", colour="red")])     # an unknown property is refused
+
+
+def test_a_table_wider_than_the_page_names_the_columns_to_its_right():
+    from kuban.app import ui
+    cols = ["inn", "name", "municipality", "okved", "a", "b", "c", "d"]
+    widths = ui.column_widths(cols, ("a", "b", "c", "d"))
+    assert ui.columns_past(cols, widths) == []          # 35 + 100 + 210 + 140 + 62 + 4 × 105 = 967 ≤ 975
+    cols5 = cols + ["e"]
+    assert ui.columns_past(cols5, ui.column_widths(cols5, ("a", "b", "c", "d", "e"))) == ["e"]
