@@ -123,7 +123,11 @@ def _period_axis(periods: pd.Series, months: list | None) -> dict:
     axis = pd.Series(pd.to_datetime(months)) if months else periods
     axis = pd.to_datetime(axis).drop_duplicates().sort_values()
     ticks = axis.iloc[::max(1, len(axis) // 12)]
-    out = dict(tickmode="array", tickvals=list(ticks), ticktext=[fmt.month_short(p) for p in ticks])
+    # «ноя<br>2025», «дек», «янв<br>2026»: the year under the first month and each January, so that twelve
+    # months fit a half-width chart (or a phone) upright instead of turned on their side
+    text = [fmt.MONTHS_SHORT[p.month - 1] + (f"<br>{p.year}" if i == 0 or p.month == 1 else "")
+            for i, p in enumerate(ticks)]
+    out = dict(tickmode="array", tickvals=list(ticks), ticktext=text, tickangle=0)
     if months:
         half = pd.Timedelta(days=16)
         out["range"] = [pd.Timestamp(min(months)) - half, pd.Timestamp(max(months)) + half]
