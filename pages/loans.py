@@ -20,20 +20,27 @@ ui.metric(c[3], T.KPI_TERM_AVG, fmt.number(total.term_avg_years if some else Non
 ui.metric(c[4], T.KPI_LOANS_REFUSED, fmt.number(total.loans_all - total.loans))
 
 monthly = ui.run("loans_monthly", p)
+by_muni = dim("municipality")
+# one unit for the page's money charts (млн ₽ beside млн ₽)
+scale = charts.common_scale(monthly.groupby("period")["amount_rub"].sum() if len(monthly) else monthly["amount_rub"],
+                            dim("fund")["amount_rub"], dim("year").groupby("year")["amount_rub"].sum(),
+                            dim("programme")["amount_rub"], dim("status")["amount_all_rub"], by_muni["amount_rub"])
 ui.chart(charts.stacked_bars(monthly, x="period", stack="fund", value="amount_rub", title=T.CHART_LOANS_MONTHLY,
-                             by_month=True, months=f.months))
+                             by_month=True, months=f.months, scale=scale))
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.bars(dim("fund"), label="fund", value="amount_rub", title=T.CHART_LOANS_BY_FUND))
-    ui.chart(charts.stacked_bars(dim("year"), x="year", stack="fund", value="amount_rub", title=T.CHART_LOANS_BY_YEAR))
+    ui.chart(charts.bars(dim("fund"), label="fund", value="amount_rub", title=T.CHART_LOANS_BY_FUND, scale=scale))
+    ui.chart(charts.stacked_bars(dim("year"), x="year", stack="fund", value="amount_rub", title=T.CHART_LOANS_BY_YEAR,
+                                 scale=scale))
 with right:
-    ui.chart(charts.bars(dim("programme"), label="programme", value="amount_rub", title=T.CHART_LOANS_BY_PROGRAMME))
+    ui.chart(charts.bars(dim("programme"), label="programme", value="amount_rub", title=T.CHART_LOANS_BY_PROGRAMME,
+                         scale=scale))
     ui.chart(charts.bars(dim("status").fillna({"status": T.STATUS_NOT_STATED}), label="status", value="amount_all_rub",
-                         title=T.CHART_LOANS_BY_STATUS, color=charts.PALETTE[5]))
+                         title=T.CHART_LOANS_BY_STATUS, color=charts.PALETTE[5], scale=scale))
 
-by_muni = dim("municipality")
 ui.municipality_map(by_muni, "amount_rub", T.MAP_LOANS, T.KPI_LOANS_PORTFOLIO, key="map-loans")
-ui.chart(charts.bars(by_muni, label="municipality", value="amount_rub", title=T.CHART_LOANS_BY_MUNI, top=44))
+ui.chart(charts.bars(by_muni, label="municipality", value="amount_rub", title=T.CHART_LOANS_BY_MUNI, top=44,
+                     scale=scale))
 
 st.subheader(T.TABLE_LOANS)
 if not ui.enterprise_detail():

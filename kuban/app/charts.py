@@ -97,6 +97,12 @@ def money_scale(*series: pd.Series) -> tuple[float, str]:
     return fmt.money_unit(peak)
 
 
+def common_scale(*series: pd.Series) -> tuple[float, str]:
+    """One money unit for the charts of a page (each series: what one chart draws): the smallest of those each
+    would pick, so that neighbours read alike (млн ₽ beside млн ₽) and no chart shows «0,06»."""
+    return min((money_scale(s) for s in series if len(s) and s.notna().any()), default=fmt.money_unit(0.0))
+
+
 def empty(message: str, *, title: str | None = None, height: int = 240) -> go.Figure:
     """A figure saying `message` (under the chart's `title`, which also keeps two empty charts of a page apart:
     Streamlit refuses two identical plotly_chart elements on one page)."""
@@ -164,14 +170,15 @@ def _window_figure(traces: list[dict], title: str, **layout) -> go.Figure:
 
 @memo.cached
 def monthly_trend(frame: pd.DataFrame, *, value: str, title: str, name: str, prev: str | None = None,
-                  prev_name: str = T.YEAR_AGO, months: list | None = None, empty_text: str = T.NO_ROWS) -> go.Figure:
+                  prev_name: str = T.YEAR_AGO, months: list | None = None, empty_text: str = T.NO_ROWS,
+                  scale: tuple[float, str] | None = None) -> go.Figure:
     """Bars of a money measure per month (`period`); a line for the same month a year earlier (`prev`).
 
     `months`: every month of the chosen period, so a month without data shows as a gap.
     """
     if frame.empty:
         return empty(empty_text, title=title)
-    divisor, unit = money_scale(frame[value], frame[prev] if prev else pd.Series(dtype=float))
+    divisor, unit = scale or money_scale(frame[value], frame[prev] if prev else pd.Series(dtype=float))
     labels = [fmt.month(p) for p in frame["period"]]
     traces = [dict(type="bar", x=frame["period"], y=frame[value] / divisor, name=name, marker=dict(color=MAIN),
                    customdata=labels, hovertemplate="%{customdata}<br>%{y:,.1f} " + unit + "<extra></extra>")]
@@ -206,7 +213,7 @@ def count_trend(frame: pd.DataFrame, *, value: str, title: str, name: str, unit:
 @memo.cached
 def stacked_bars(frame: pd.DataFrame, *, x: str, stack: str, value: str, title: str, by_month: bool = False,
                  months: list | None = None, missing_label: str = T.UNKNOWN_MUNICIPALITY,
-                 empty_text: str = T.NO_ROWS) -> go.Figure:
+                 empty_text: str = T.NO_ROWS, scale: tuple[float, str] | None = None) -> go.Figure:
     """Vertical money bars per `x`, stacked by `stack` (e.g. fund); `missing_label` for a missing `stack`.
 
     `x` is months with `by_month` (`months`: every month of the chosen period, as in monthly_trend),
@@ -217,7 +224,7 @@ def stacked_bars(frame: pd.DataFrame, *, x: str, stack: str, value: str, title: 
     data[stack] = _labels(data[stack].fillna(missing_label)).to_numpy()
     if not by_month:
         data[x] = _labels(data[x]).to_numpy()
-    divisor, unit = money_scale(data.groupby(x)[value].sum())
+    divisor, unit = scale or money_scale(data.groupby(x)[value].sum())
     traces = []
     order = data.groupby(stack)[value].sum().sort_values(ascending=False).index
     for i, key in enumerate(order):
@@ -280,7 +287,7 @@ DIVISION_WRAP, DIVISION_BAR_PX = 34, 44     # OKVED division names, whole, on li
 @memo.cached
 def bars(frame: pd.DataFrame, *, label: str, value: str, title: str, kind: str = "money", unit: str = "",
          per: str = "", decimals: int = 1, top: int = 20, color: str | None = None, wrap: int | None = None,
-         bar_px: int = 26, empty_text: str = T.NO_ROWS) -> go.Figure:
+         bar_px: int = 26, empty_text: str = T.NO_ROWS, scale: tuple[float, str] | None = None) -> go.Figure:
     """Horizontal bars of `value` per `label` (municipalities, divisions, funds, …), the largest `top`, largest
     on top; rows without a value are left out.
 
@@ -313,7 +320,7 @@ def bars(frame: pd.DataFrame, *, label: str, value: str, title: str, kind: str =
                      hovertemplate="%{y}<br>%{x:,." + str(decimals) + "f} " + T.UNIT_PERCENT + "<extra></extra>")
         xaxis = dict(title=dict(text=T.UNIT_PERCENT), rangemode="tozero")
     else:
-        divisor, base = money_scale(data[value]) if kind == "money" else (1.0, unit)
+        divisor, base = (scale or money_scale(data[value])) if kind == "money" else (1.0, unit)
         axis = (base + " " + per).strip()
         trace = dict(x=data[value] / divisor, marker=dict(color=color or MAIN),
                      text=[fmt.number(v, decimals) for v in data[value] / divisor],

@@ -138,3 +138,11 @@ def test_a_table_wider_than_the_page_names_the_columns_to_its_right():
     assert ui.columns_past(cols, widths) == []          # 35 + 100 + 210 + 140 + 62 + 4 × 105 = 967 ≤ 975
     cols5 = cols + ["e"]
     assert ui.columns_past(cols5, ui.column_widths(cols5, ("a", "b", "c", "d", "e"))) == ["e"]
+
+
+def test_one_money_unit_for_a_page():
+    big, small = pd.Series([1.2e9, 3e8]), pd.Series([6e7, 1e7])
+    assert charts.money_scale(big)[1].startswith("млрд") and charts.common_scale(big, small)[1].startswith("млн")
+    fig = charts.bars(pd.DataFrame({"n": ["а", "б"], "v": [1.2e9, 3e8]}), label="n", value="v", title="т",
+                      scale=charts.common_scale(big, small))
+    assert list(fig.data[0].x) == [300.0, 1200.0] and fig.layout.xaxis.title.text.startswith("млн")
