@@ -8,10 +8,11 @@ import streamlit as st
 
 from kuban import paths
 from kuban import texts as T
-from kuban.app import drill, routes, signin, ui
+from kuban.app import drill, routes, signin, style, ui
 
 # A local icon: a :material/...: page icon would be fetched from a font CDN (closed networks have none).
 st.set_page_config(page_title=T.APP_TITLE, page_icon=str(paths.PACKAGE / "assets" / "favicon.png"), layout="wide")
+style.apply()
 
 # (file, url path, title, icon); the first is the default page, at "/"
 PAGES = [

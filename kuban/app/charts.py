@@ -123,12 +123,15 @@ def division_label(division, name, width: int | None = None) -> str:
 
 # --- Time: the period axis of months, and windows of the same months in successive years -------------
 
+MAX_MONTH_TICKS = 7     # month labels on an axis: seven fit a phone's width upright
+
+
 def _period_axis(periods: pd.Series, months: list | None) -> dict:
-    """The x axis of months: Russian month ticks (at most about 12); with `months` (every month of the chosen
+    """The x axis of months: Russian month ticks (at most MAX_MONTH_TICKS, every second month of a year); with `months` (every month of the chosen
     period) the axis spans them all, so a month without data shows as a gap."""
     axis = pd.Series(pd.to_datetime(months)) if months else periods
     axis = pd.to_datetime(axis).drop_duplicates().sort_values()
-    ticks = axis.iloc[::max(1, len(axis) // 12)]
+    ticks = axis.iloc[::max(1, -(-len(axis) // MAX_MONTH_TICKS))]
     # «ноя<br>2025», «дек», «янв<br>2026»: the year under the first month and each January, so that twelve
     # months fit a half-width chart (or a phone) upright instead of turned on their side
     text = [fmt.MONTHS_SHORT[p.month - 1] + (f"<br>{p.year}" if i == 0 or p.month == 1 else "")
