@@ -68,3 +68,22 @@ def test_a_click_on_the_map_opens_the_passport_and_back_returns(page: Page):
     wait_for_app(page)
     expect(heading).to_be_visible()
     assert "/shipments" in page.url and "oktmo=" not in page.url
+
+
+def test_a_click_on_an_enterprise_row_opens_its_card(page: Page):
+    """«Отгрузка»'s largest enterprises: a click on the first row (Краснодар's B, 870 mln in 2025) opens B's card."""
+    open_app(page, "/shipments")
+    table = page.get_by_test_id("stDataFrame").filter(has_text="ИНН").first
+    table.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    box = table.bounding_box()
+    assert box
+    # the row selector is the grid's first column (canvas): header ~35 px, a row ~35 px
+    page.mouse.click(box["x"] + 17, box["y"] + 35 + 17)
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name=T.ENTERPRISE_TITLE)).to_be_visible()
+    expect(page.get_by_role("heading", name="АО «Бета-Тест»")).to_be_visible()
+    assert "inn=2310000029" in page.url
+    page.go_back()
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Отгрузка товаров собственного производства")).to_be_visible()
