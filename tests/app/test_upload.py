@@ -194,6 +194,27 @@ def test_preview_of_a_correction(monkeypatch, folder):
     assert snapshot(folder) == before, "a preview writes nothing into the data folder"
 
 
+def test_preview_of_a_workbook_with_stray_cells_names_them(monkeypatch, folder):
+    """The preview of an .xlsx whose row 3 holds values right of the header: that row is refused, its reason
+    names the cells (E3, F3), as `kuban add` and «Данные» say it."""
+    import io
+
+    import openpyxl
+    wb = openpyxl.Workbook()
+    for row in (["ИНН", "Период", "Отгружено, руб."], ["2310000011", "2026-01", 5_000_000],
+                ["2310000029", "2026-01", 7_000_000, None, "лишнее", "поле"]):
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    at = start(monkeypatch, folder, "data")
+    upload(at, "отгрузка.xlsx", buf.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    no_errors(at)
+    m = metrics(at)
+    assert (m[T.UPLOAD_ROWS], m[T.UPLOAD_REFUSED_ROWS]) == ("1", "1")
+    refused = frame(at, ["Строка", "Столбец", "Причина"])
+    assert list(refused["Строка"]) == [3] and "E3, F3" in refused["Причина"].iloc[0]
+
+
 def test_cancel_changes_nothing_and_removes_the_preview(monkeypatch, folder):
     at = start(monkeypatch, folder, "data")
     before = snapshot(folder)

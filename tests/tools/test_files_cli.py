@@ -97,3 +97,22 @@ def test_add_exit_codes_and_nothing_stored_when_a_file_is_refused_whole(folder, 
 def test_withdraw_of_an_unknown_file_is_one_russian_line(folder):
     r = kuban("withdraw", "nothing.csv", data=folder)
     assert r.returncode == 3 and "нет файла" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_add_of_a_workbook_with_stray_cells_names_them(folder, tmp_path):
+    """`kuban add` of an .xlsx whose second row holds values right of the header (its CSV twin: «лишнее;поле»):
+    that row is refused with the cells' addresses; the first row is what would be added."""
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in (["ИНН", "Период", "Отгружено, руб."], ["2310000011", "2026-01", 5_000_000],
+                ["2310000029", "2026-01", 7_000_000, None, "лишнее", "поле"]):
+        ws.append(row)
+    f = tmp_path / "отгрузка.xlsx"
+    wb.save(f)
+    r = kuban("add", "shipments", f, "--dry-run", "--json", data=folder)
+    assert r.returncode == 1, r.stderr
+    out = json.loads(r.stdout)
+    assert out["files"][0]["rows"] == 1 and out["files"][0]["refused"] == 1
+    (p,) = [p for p in out["problems"] if p["kind"] == "refused_row"]
+    assert p["line"] == 3 and "E3, F3" in p["reason"]
