@@ -369,32 +369,48 @@ def _box(x: float, y: float, width: float, position: str) -> tuple[float, float,
     return x0, y0, x0 + width, y0 + _LABEL_H
 
 
-def label_positions(xs, ys, labels: list[str], *, order) -> list[str]:
-    """A text position per point so that labels overlap as little as possible (greedy, in `order`, largest first).
+def label_layout(xs, ys, labels: list[str], *, order) -> tuple[list[str], list[bool]]:
+    """A text position per point and whether its label is drawn: greedy in `order` (largest first), each label on
+    the side of its point that overlaps least with the labels placed so far and the points; a label that overlaps
+    a placed label on every side is not drawn (its name stays in the hover text), so labels never overlap.
 
-    Every label keeps its text; only its side of the point changes. Deterministic. The overlap of a label's
-    eight candidate boxes with every label placed so far and every point is one array operation per label.
+    Deterministic. The overlap of a label's eight candidate boxes with every label placed so far and every point
+    is one array operation per label.
     """
     xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
     n = len(labels)
-    # rows 0..n-1: the label boxes placed so far (filled in `order`); rows n..2n-1: the points themselves
+    # rows 0..placed-1: the label boxes drawn so far; rows n..2n-1: the points themselves
     others = np.zeros((2 * n, 4))
     others[n:] = np.column_stack([xs - 0.04, ys - 0.04, xs + 0.04, ys + 0.04])
-    out = ["top center"] * n
-    for placed, i in enumerate(order):
-        width = _CHAR_W * len(str(labels[i]))
-        boxes = np.array([_box(xs[i], ys[i], width, position) for position in _POSITIONS])
-        against = np.concatenate([others[:placed], others[n:]])
+    out, shown = ["top center"] * n, [False] * n
+    placed = 0
+
+    def overlap(boxes, against):
         w = np.minimum(boxes[:, None, 2], against[None, :, 2]) - np.maximum(boxes[:, None, 0], against[None, :, 0])
         h = np.minimum(boxes[:, None, 3], against[None, :, 3]) - np.maximum(boxes[:, None, 1], against[None, :, 1])
-        costs = np.where((w > 0) & (h > 0), w * h, 0.0).sum(axis=1)
-        best = 0
-        for j in range(1, len(_POSITIONS)):
-            if costs[j] < costs[best] - 1e-12:
+        return np.where((w > 0) & (h > 0), w * h, 0.0).sum(axis=1)
+
+    for i in order:
+        width = _CHAR_W * len(str(labels[i]))
+        boxes = np.array([_box(xs[i], ys[i], width, position) for position in _POSITIONS])
+        with_labels = overlap(boxes, others[:placed])
+        costs = with_labels + overlap(boxes, others[n:])
+        free = with_labels <= 1e-12
+        if not free.any():
+            continue                        # every side would cover a label drawn already
+        best = None
+        for j in range(len(_POSITIONS)):
+            if free[j] and (best is None or costs[j] < costs[best] - 1e-12):
                 best = j
-        out[i] = _POSITIONS[best]
+        out[i], shown[i] = _POSITIONS[best], True
         others[placed] = boxes[best]
-    return out
+        placed += 1
+    return out, shown
+
+
+def label_positions(xs, ys, labels: list[str], *, order) -> list[str]:
+    """The text position of each point's label (label_layout)."""
+    return label_layout(xs, ys, labels, order=order)[0]
 
 
 @memo.cached
@@ -428,9 +444,9 @@ def municipality_map(frame: pd.DataFrame, *, value: str, title: str, value_label
     has = shown.notna().to_numpy() & (shown.fillna(0).to_numpy() != 0)
     names = data["municipality"].fillna(T.UNKNOWN_MUNICIPALITY).astype(str)
     short = _short_names(names)
-    positions = label_positions(data["lon"].to_numpy(), data["lat"].to_numpy(), list(short),
-                                order=(-shown.fillna(0)).to_numpy().argsort(kind="stable"))
-    labels = _labels(short)
+    positions, drawn = label_layout(data["lon"].to_numpy(), data["lat"].to_numpy(), list(short),
+                                    order=(-shown.fillna(0)).to_numpy().argsort(kind="stable"))
+    labels = _labels(short).where(pd.Series(drawn, index=short.index), "")
     text_values = [(fmt.number(v, 1) + fmt.NBSP + unit) if v == v else T.MAP_NO_DATA for v in shown]
     # customdata: oktmo (what a click selects, kuban.app.ui), the name and the value as hover text
     custom = list(zip(data["oktmo"], _labels(names), text_values))
@@ -461,9 +477,10 @@ def municipality_map(frame: pd.DataFrame, *, value: str, title: str, value_label
             showlegend=False, name="",
         ))
     # the axes span every label's box, so that no label is cut at an edge («оссийск»)
-    boxes = [_box(x, y, _CHAR_W * len(str(t)), p)
-             for x, y, t, p in zip(data["lon"], data["lat"], short, positions)]
     lon, lat = data["lon"].astype(float), data["lat"].astype(float)
+    boxes = [_box(x, y, _CHAR_W * len(str(t)), p)
+             for x, y, t, p, d in zip(lon, lat, short, positions, drawn) if d] \
+        or [(float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))]
     x_range = [min(min(b[0] for b in boxes), float(lon.min()) - _POINT_PAD) - 0.05,
                max(max(b[2] for b in boxes), float(lon.max()) + _POINT_PAD) + 0.05]
     y_range = [min(min(b[1] for b in boxes), float(lat.min()) - _POINT_PAD) - 0.05,

@@ -145,3 +145,27 @@ def test_one_money_unit_for_a_page():
     fig = charts.bars(pd.DataFrame({"n": ["а", "б"], "v": [1.2e9, 3e8]}), label="n", value="v", title="т",
                       scale=charts.common_scale(big, small))
     assert list(fig.data[0].x) == [300.0, 1200.0] and fig.layout.xaxis.title.text.startswith("млн")
+
+
+def test_map_labels_never_overlap_a_label_that_cannot_fit_is_left_to_the_hover():
+    from kuban import paths
+    # ten long names on one spot: eight sides at most, so some are not drawn
+    positions, drawn = charts.label_layout([39.0] * 10, [45.0] * 10, ["Приморско-Ахтарский"] * 10, order=range(10))
+    assert drawn[0] and not all(drawn)
+
+    def boxes(xs, ys, labels, positions, drawn):
+        return [charts._box(x, y, charts._CHAR_W * len(t), p)
+                for x, y, t, p, d in zip(xs, ys, labels, positions, drawn) if d]
+
+    def overlapping(bs):
+        return [(a, b) for i, a in enumerate(bs) for b in bs[i + 1:]
+                if min(a[2], b[2]) - max(a[0], b[0]) > 1e-9 and min(a[3], b[3]) - max(a[1], b[1]) > 1e-9]
+
+    assert overlapping(boxes([39.0] * 10, [45.0] * 10, ["Приморско-Ахтарский"] * 10, positions, drawn)) == []
+    # the 44 municipalities of the krai, largest first by population: no two drawn labels overlap
+    munis = pd.read_csv(paths.REFERENCE_MUNICIPALITIES, dtype={"oktmo": str})
+    names = list(charts._short_names(munis["name"]))
+    order = (-munis["population"].fillna(0)).to_numpy().argsort(kind="stable")
+    pos, shown = charts.label_layout(munis["lon"], munis["lat"], names, order=order)
+    assert overlapping(boxes(munis["lon"], munis["lat"], names, pos, shown)) == []
+    assert sum(shown) >= 38                     # most keep their label
