@@ -179,8 +179,8 @@ def monthly_trend(frame: pd.DataFrame, *, value: str, title: str, name: str, pre
 
     `months`: every month of the chosen period, so a month without data shows as a gap.
     """
-    if frame.empty:
-        return empty(empty_text, title=title)
+    if frame.empty or not (frame[value].notna().any() or (prev and frame[prev].notna().any())):
+        return empty(empty_text, title=title)     # rows but no figure (one enterprise's months): say so
     divisor, unit = scale or money_scale(frame[value], frame[prev] if prev else pd.Series(dtype=float))
     labels = [fmt.month(p) for p in frame["period"]]
     traces = [dict(type="bar", x=frame["period"], y=frame[value] / divisor, name=name, marker=dict(color=MAIN),

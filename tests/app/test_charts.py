@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from kuban import texts as T
 from kuban.app import charts, fmt
 
 NB = "\u00a0"
@@ -169,3 +170,12 @@ def test_map_labels_never_overlap_a_label_that_cannot_fit_is_left_to_the_hover()
     pos, shown = charts.label_layout(munis["lon"], munis["lat"], names, order=order)
     assert overlapping(boxes(munis["lon"], munis["lat"], names, pos, shown)) == []
     assert sum(shown) >= 38                     # most keep their label
+
+
+def test_a_monthly_trend_with_months_but_no_figures_says_there_is_no_data():
+    months = pd.date_range("2025-01-01", periods=3, freq="MS")
+    frame = pd.DataFrame({"period": months, "v": [None, None, None], "p": [None, None, None]}, dtype=object)
+    frame["v"] = frame["v"].astype(float)
+    frame["p"] = frame["p"].astype(float)
+    fig = charts.monthly_trend(frame, value="v", prev="p", title="Т", name="Н")
+    assert not fig.data and fig.layout.annotations[0].text == T.NO_ROWS
