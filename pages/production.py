@@ -17,7 +17,7 @@ c = st.columns(3)
 ui.metric(c[0], T.KPI_OUTPUT, fmt.money(total.output_rub), total.output_rub, total.output_prev_rub)
 ui.metric(c[1], T.KPI_PRODUCTIVITY, fmt.money(total.productivity_rub), total.productivity_rub,
           total.productivity_prev_rub, help=T.KPI_PRODUCTIVITY_HELP)
-ui.metric(c[2], T.KPI_HEADCOUNT, f"{fmt.number(total.employees_avg)}{fmt.NBSP}{T.UNIT_PEOPLE}",
+ui.metric(c[2], T.KPI_HEADCOUNT, fmt.people(total.employees_avg),
           total.employees_avg, total.employees_avg_prev)
 ui.note(T.PRODUCERS_NOTE.format(n=fmt.number(total.enterprises)))
 

@@ -74,12 +74,6 @@ def _figure(traces: list[dict], **layout) -> go.Figure:
     return go.Figure({"data": traces, "layout": layout_dict(**layout)})
 
 
-def base_layout(fig: go.Figure, *, title: str | None = None, height: int = 380) -> go.Figure:
-    """The dashboard's layout laid over a figure made elsewhere (a caller's own go.Figure)."""
-    fig.update_layout(layout_dict(title=title, height=height))
-    return fig
-
-
 def _labels(values, wrap: int | None = None) -> pd.Series:
     """Category labels from data, ready for a figure: missing = «Не указано», escaped (`fmt.plot`), and with
     `wrap` broken into lines of about that many characters."""

@@ -14,7 +14,7 @@ import streamlit as st
 
 from kuban import paths
 from kuban import texts as T
-from kuban.app import drill, fmt, ui
+from kuban.app import brief, drill, fmt, ui
 from kuban.data import cluster_definitions as defs
 from kuban.model import enterprise
 
@@ -139,5 +139,4 @@ def membership_table(membership: pd.DataFrame) -> None:
         "anchor_reason": membership["anchor_reason"],
     }).rename(columns=T.CLUSTER_TABLE_COLUMNS)
     st.dataframe(shown, hide_index=True, width="stretch")
-    from kuban.app import brief      # noqa: PLC0415 - the «Справка» records the table as shown
-    brief.add_table(shown, T.ENTERPRISE_CLUSTER)
+    brief.add_table(shown, T.ENTERPRISE_CLUSTER)         # the «Справка» records the table as shown

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from kuban import texts as T
-from kuban.app import drill, fmt, ui
+from kuban.app import charts, drill, fmt, ui
 
 OKTMO_RE = re.compile(r"^\d{8}$")
 PICK_KEY = "passport-pick"
@@ -56,7 +56,7 @@ def _value_text(measure: str, value) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return T.PASSPORT_HIDDEN if measure != "intensity" else "—"
     if measure == "employees":
-        return f"{fmt.number(value)}{fmt.NBSP}{T.UNIT_PEOPLE}"
+        return fmt.people(value)
     if measure == "intensity":
         return f"{fmt.number(value)}{fmt.NBSP}₽"
     return fmt.money(value)
@@ -108,7 +108,6 @@ def lq_bars(lqs: pd.DataFrame, divisions: pd.DataFrame) -> pd.DataFrame:
     """Divisions with employment there, labelled «28 Производство машин…» for charts.bars; a division with too
     little data keeps its bar, its label says so."""
     names = dict(zip(divisions["division"], divisions["name"]))
-    from kuban.app import charts     # noqa: PLC0415
     labels = [charts.division_label(d, names.get(d)) + (f" ({T.PASSPORT_THIN})" if thin else "")
               for d, thin in zip(lqs["division"], lqs["thin"])]
     return lqs.assign(label=labels)

@@ -387,9 +387,6 @@ def chart(fig, key: str | None = None, **kwargs):
     return st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, **kwargs)
 
 
-MUNI_KEY = "mo"   # the sidebar municipality filter (also the URL parameter)
-
-
 def municipality_map(frame: pd.DataFrame, value: str, title: str, value_label: str, key: str,
                      money: bool = True, unit: str | None = None) -> None:
     """The map of all 44 municipalities coloured by `value` of `frame` (by oktmo); a click opens the passport.

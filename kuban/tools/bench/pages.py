@@ -32,14 +32,9 @@ PAGES: dict[str, tuple] = {
 }
 # The card pages (pages/enterprise.py, pages/municipality.py): timed on the DuckDB side only (the pandas dashboard
 # has no such page); each opens one object, the largest shipper of the krai and ONE_MUNICIPALITY's passport.
-CARD_PAGES: dict[str, tuple] = {
-    T.PAGE_ENTERPRISE: ("enterprise_profile", "enterprise_summary", "enterprise_monthly", "enterprise_support",
-                        "cluster_members"),
-    T.PAGE_MUNICIPALITY: ("shipments_by_municipality", "production_summary", "support_intensity",
-                          "shipments_monthly", "production_monthly", "cluster_specialisation",
-                          "shipments_top_enterprises"),
-}
-ALL_PAGES: dict[str, tuple] = PAGES | CARD_PAGES
+# What they run is _card_page.
+CARD_PAGES = (T.PAGE_ENTERPRISE, T.PAGE_MUNICIPALITY)
+ALL_PAGES = (*PAGES, *CARD_PAGES)
 TOP_LIMIT = 50                      # pages/shipments.py: the largest enterprises
 ONE_MUNICIPALITY = "Краснодар"
 FIVE_MUNICIPALITIES = ("Краснодар", "Новороссийск", "Армавир", "Сочи", "Кореновский район")

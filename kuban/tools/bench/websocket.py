@@ -35,7 +35,7 @@ from kuban.tools.bench.sessions import CHANGE_TIMEOUT_S, OPEN_TIMEOUT_S, SESSION
 
 STREAM_PATH = "/_stcore/stream"      # streamlit/web/server/starlette/starlette_websocket.py
 SUBPROTOCOL = "streamlit"            # the first entry of Sec-WebSocket-Protocol (then an XSRF token, a session id)
-MUNI_PARAM = "mo"                    # kuban.app.ui.MUNI_KEY: the municipality filter's URL parameter
+MUNI_PARAM = "mo"                    # kuban.app.ui.sidebar_filters: the municipality filter's key and URL parameter
 PAGE_CHANGE = 0.25                   # share of changes that also switch to another page
 TIMEOUT_S = CHANGE_TIMEOUT_S
 
