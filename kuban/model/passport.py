@@ -4,8 +4,9 @@ No Streamlit here. The figures come from statements the other pages already run 
 (queries/shipments_by_municipality.sql, production_summary.sql, support_intensity.sql), so a passport agrees with
 «Отгрузка», «Производство» and «Субсидии» to the ruble; this module only lines them up per measure:
 
-    share = the municipality's value / the sum over every municipality the user sees
-    rank  = 1 + the number of those municipalities with a larger value (a missing value counts as none: 0)
+    share = the municipality's value / the whole the user sees (the statement's total: enterprises of no
+            known municipality included)
+    rank  = 1 + the number of the municipalities the user sees with a larger value (no row counts as 0)
 
 For a krai user "every municipality" is the 44 of the krai; a user restricted to some municipalities compares
 with those (their scope is all their queries see). A value hidden by the small-cell rule stays hidden (NaN): it

@@ -215,7 +215,7 @@ def test_map_escapes_names_and_clicks_by_code():
     fig = charts.municipality_map(df, value="v", title="Карта", value_label="Отгрузка")
     assert_escaped(fig, NAMES[:3])
     custom = [c for trace in fig.data for c in trace.customdata]
-    assert sorted(c[0] for c in custom) == sorted(df["oktmo"])      # what kuban.app.ui._on_map_click reads
+    assert sorted(c[0] for c in custom) == sorted(df["oktmo"])      # what kuban.app.drill.on_map_click reads
     assert sorted(plotly_decode(c[1]) for c in custom) == sorted(NAMES[:3])
 
 
