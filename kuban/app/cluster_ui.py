@@ -32,6 +32,7 @@ KEYS = {"codes": "cl_codes", "lq_threshold": "cl_lq", "min_enterprises": "cl_min
 NAME_KEY, SAVED_KEY, BASIS_KEY = "cl_name", "cl_saved", "cl_basis"
 COMPARE_KEYS = ("cl_cmp_a", "cl_cmp_b")
 MEMBERS_SHOWN = 1000                  # rows of the member table drawn on the page
+LQ_RANGE = defs.field_range("lq_threshold")
 
 
 def working() -> Definition:
@@ -44,13 +45,40 @@ def working() -> Definition:
         return Definition()
 
 
+def _widget_value(name: str, value):
+    """What a definition's field looks like in its widget: the codes as a list, the LQ threshold as Russian
+    text («1,25»: a number input would show «1.25»), the rest as they are."""
+    if name == "codes":
+        return list(value)
+    if name == "lq_threshold":
+        return fmt.number(value, 2)
+    return value
+
+
 def _put(d: Definition) -> None:
     """Make `d` the working definition and the widgets' values (call before drawing them, or in a callback)."""
     st.session_state[STATE] = d.to_dict()
     for name, key in KEYS.items():
-        value = getattr(d, name)
-        st.session_state[key] = list(value) if name == "codes" else value
+        st.session_state[key] = _widget_value(name, getattr(d, name))
     st.session_state[NAME_KEY] = d.name
+
+
+def _typed_lq() -> float | None:
+    """The LQ threshold typed, when it is a number in the allowed range."""
+    value = fmt.parse_decimal(st.session_state.get(KEYS["lq_threshold"]))
+    return value if value is not None and LQ_RANGE[0] <= value <= LQ_RANGE[1] else None
+
+
+def _on_lq() -> None:
+    """Typed «1.6» or «1,6»: shown back as «1,60»; not a number in range: the last good value back, and why."""
+    key = KEYS["lq_threshold"]
+    value = _typed_lq()
+    if value is None:
+        st.session_state[MESSAGE] = ("warning", fmt.md_format(
+            T.CLUSTER_LQ_BAD, value=defs.shown(st.session_state.get(key, "")),
+            low=fmt.number(LQ_RANGE[0], 2), high=fmt.number(LQ_RANGE[1], 2)))
+        value = working().lq_threshold
+    st.session_state[key] = fmt.number(value, 2)
 
 
 def _from_widgets() -> tuple[Definition | None, list[str]]:
@@ -58,8 +86,9 @@ def _from_widgets() -> tuple[Definition | None, list[str]]:
     if not codes:
         return None, bad
     values = {name: st.session_state[key] for name, key in KEYS.items() if name != "codes"}
+    lq = _typed_lq()
     d = Definition(name=(st.session_state.get(NAME_KEY) or T.CLUSTER_DEFAULT_NAME).strip() or T.CLUSTER_DEFAULT_NAME,
-                   codes=codes, lq_threshold=float(values["lq_threshold"]),
+                   codes=codes, lq_threshold=working().lq_threshold if lq is None else lq,
                    min_enterprises=int(values["min_enterprises"]), min_employees=int(values["min_employees"]),
                    anchor_large=bool(values["anchor_large"]), anchor_top_n=int(values["anchor_top_n"]),
                    min_participants=int(values["min_participants"]), years_back=int(values["years_back"]))
@@ -122,8 +151,7 @@ def definition_panel(data_dir: Path, options: pd.DataFrame) -> tuple[Definition 
     current = working()
     for name, key in KEYS.items():               # widgets dropped when another page ran: refill them
         if key not in st.session_state:
-            value = getattr(current, name)
-            st.session_state[key] = list(value) if name == "codes" else value
+            st.session_state[key] = _widget_value(name, getattr(current, name))
     if NAME_KEY not in st.session_state:
         st.session_state[NAME_KEY] = current.name
     if BASIS_KEY not in st.session_state:
@@ -136,8 +164,8 @@ def definition_panel(data_dir: Path, options: pd.DataFrame) -> tuple[Definition 
         st.multiselect(T.CLUSTER_CODES, code_options, key=KEYS["codes"], help=T.CLUSTER_CODES_HELP,
                        accept_new_options=True, format_func=_code_label(options), placeholder=T.CLUSTER_NO_CODES)
         c = st.columns(4)
-        c[0].number_input(T.CLUSTER_LQ, min_value=0.05, max_value=20.0, step=0.05, format="%.2f",
-                          key=KEYS["lq_threshold"], help=T.CLUSTER_LQ_HELP)
+        c[0].text_input(T.CLUSTER_LQ, key=KEYS["lq_threshold"], help=T.CLUSTER_LQ_HELP, max_chars=12,
+                        on_change=_on_lq)
         c[1].number_input(T.CLUSTER_YEARS, min_value=1, max_value=20, step=1, key=KEYS["years_back"],
                           help=T.CLUSTER_YEARS_HELP)
         c[2].number_input(T.CLUSTER_MIN_PART, min_value=1, max_value=100_000, step=1, key=KEYS["min_participants"],

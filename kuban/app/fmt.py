@@ -34,6 +34,16 @@ def number(x, decimals: int = 0) -> str:
     return text.replace(",", THOUSANDS).replace(".", ",")
 
 
+def parse_decimal(text) -> float | None:
+    """A number typed the Russian way or the other («1,6», «1.6», « 1 234,5 ») as a float; None when the text
+    is not one finite number."""
+    cleaned = re.sub(r"[\s\u00a0\u202f]", "", str(text or "")[:100]).replace(",", ".")
+    if len(cleaned) > 40 or not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)", cleaned):
+        return None
+    value = float(cleaned)
+    return value if math.isfinite(value) else None
+
+
 def money_unit(max_abs: float) -> tuple[float, str]:
     """The unit that suits a magnitude (for a whole chart axis or table)."""
     for divisor, unit in MONEY_UNITS:

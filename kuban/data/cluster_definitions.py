@@ -68,6 +68,14 @@ _FIELDS = (
 )
 
 
+def field_range(name: str) -> tuple[float, float]:
+    """The allowed (lowest, highest) value of a numeric field of a definition."""
+    for key, _kind, lo, hi in _FIELDS:
+        if key == name and lo is not None:
+            return lo, hi
+    raise KeyError(name)
+
+
 def shown(value, limit: int = QUOTED_CHARS) -> str:
     """A value from a file or the user as a short one-line text for a message (cut with «…»); a file name
     that is not valid UTF-8 is shown with � in place of the bad bytes."""

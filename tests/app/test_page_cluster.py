@@ -97,6 +97,24 @@ def test_definition_widgets_change_the_figures(monkeypatch, data):
     assert "Краснодар — 2,50" in markdown(at)
 
 
+def test_lq_threshold_is_typed_and_shown_the_russian_way(monkeypatch, data):
+    at = start(monkeypatch, data, "cluster")
+    assert at.text_input(key="cl_lq").value == "1,25"
+    at.text_input(key="cl_lq").input("1.6").run()              # Краснодар, Новороссийск: 1.50 < 1.60
+    no_errors(at)
+    assert at.text_input(key="cl_lq").value == "1,60"
+    assert metrics(at)["МО со специализацией"] == "0"
+    at.text_input(key="cl_lq").input(" 1,5 ").run()            # 1.50 >= 1.50: both again
+    assert at.text_input(key="cl_lq").value == "1,50"
+    assert metrics(at)["МО со специализацией"] == "2"
+    for bad in ("много", "1,5,5", "0", "25", "nan", "1e3"):
+        at.text_input(key="cl_lq").input(bad).run()
+        no_errors(at)
+        assert at.text_input(key="cl_lq").value == "1,50", bad   # the last good threshold stays, and says so
+        assert metrics(at)["МО со специализацией"] == "2"
+        assert any(f"Порог LQ «{bad}» не принят: нужно число от 0,05 до 20,00" in w for w in seen_all(at.warning))
+
+
 def test_sidebar_filters_apply(monkeypatch, data):
     at = start(monkeypatch, data, "cluster")
     at.sidebar.multiselect(key="mo").set_value(["Кореновский район"]).run()

@@ -65,6 +65,11 @@ def set_number(page: Page, label: str, value: str) -> None:
     wait_for_app(page)
 
 
+def lq_box(page: Page):
+    """The LQ threshold: a text box, so it reads «1,25» with a comma (a number input shows «1.25»)."""
+    return page.get_by_test_id("stTextInput").filter(has_text="Порог специализации (LQ)").locator("input")
+
+
 def save_as(page: Page, name: str) -> None:
     box = page.get_by_test_id("stTextInput").filter(has_text="Название определения").locator("input")
     box.fill(name)
@@ -114,7 +119,11 @@ def test_cluster_page_in_the_browser(page: Page, cluster_url):
 def test_save_reload_load_and_compare_definitions(page: Page, cluster_url, fixture_copy):
     open_cluster(page, cluster_url)
     save_as(page, "Машиностроение")
-    set_number(page, "Порог специализации (LQ)", "1.6")
+    expect(lq_box(page)).to_have_value("1,25")
+    lq_box(page).fill("1.6")                      # typed with a point: taken, shown back the Russian way
+    lq_box(page).press("Enter")
+    wait_for_app(page)
+    expect(lq_box(page)).to_have_value("1,60")
     expect_metric(page, "МО со специализацией", "0")
     save_as(page, "Строгий порог")
     saved = sorted(p.name for p in (fixture_copy / "clusters").glob("*.json"))
@@ -136,7 +145,7 @@ def test_save_reload_load_and_compare_definitions(page: Page, cluster_url, fixtu
     choose(page, "Сохранённые определения", "Строгий порог")
     page.get_by_role("button", name="Загрузить", exact=True).click()
     wait_for_app(page)
-    expect(number_input(page, "Порог специализации (LQ)")).to_have_value("1.60")
+    expect(lq_box(page)).to_have_value("1,60")
     expect_metric(page, "МО со специализацией", "0")
     assert metrics(page)["Участников кластера"] == "9"
 
