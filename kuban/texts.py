@@ -321,6 +321,8 @@ UPLOAD_INTRO = ("Перетащите сюда файлы CSV, Excel (.xlsx, .xl
 UPLOAD_LABEL = "Файлы с данными"
 UPLOAD_DROPZONE_BUTTON = "Выбрать файлы"
 UPLOAD_DROPZONE_LIMIT = "или перетащите сюда · до {limit} каждый"
+UPLOAD_DROPZONE_WORDS = {"Upload": UPLOAD_DROPZONE_BUTTON, "Add files": "Добавить файлы",   # Streamlit's words
+                         "Drag and drop files here": "Перетащите файлы сюда"}
 UPLOAD_HELP = "Можно выбрать несколько файлов сразу. Вид файла определяется по содержимому, а не по расширению."
 UPLOAD_FILE_TITLE = "**Файл «{name}»**"
 UPLOAD_TABLE_CHOICE = "Таблица"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+import streamlit.components.v2 as components_v2
 
 from kuban import paths
 from kuban import texts as T
@@ -194,23 +195,36 @@ def _dismiss(file_id: str) -> None:
         dismissed.clear()
 
 
-def _css_string(text: str) -> str:
-    assert not set(text) & set('"\\<>\n'), text        # program text only, never data
-    return f'"{text}"'
+# Streamlit 1.67 writes the uploader's words in English, with no option to change them. This script (program
+# text; the words come as the component's data, never data from files) puts ours in their place, in the page's
+# own DOM: shown, read aloud by screen readers and copied as Russian. It watches for the uploader being drawn
+# again (a new file, a reset) and mends it each time.
+_DROPZONE_JS = """
+export default function (component) {
+  const words = component.data;
+  const mend = () => {
+    for (const zone of document.querySelectorAll('[data-testid="stFileUploaderDropzone"]')) {
+      const walker = document.createTreeWalker(zone, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.nodeValue.trim();
+        const ours = /per file/.test(text) ? words.limit : words.exact[text];
+        if (ours && node.nodeValue !== ours) node.nodeValue = ours;
+      }
+    }
+  };
+  mend();
+  const watcher = new MutationObserver(mend);
+  watcher.observe(document.body, { childList: true, subtree: true, characterData: true });
+  return () => watcher.disconnect();
+}
+"""
+_dropzone = components_v2.component("kuban_russian_dropzone", js=_DROPZONE_JS)
 
 
 def _russian_dropzone() -> None:
-    """Streamlit 1.67 writes the uploader's button and limit in English, with no option to change them: the
-    words are replaced by ours in CSS (program text only; no data reaches this HTML)."""
     limit = T.UPLOAD_DROPZONE_LIMIT.format(limit=uploads.readers.size_text(uploads.max_upload_bytes()))
-    st.html("<style>"
-            '[data-testid="stFileUploaderDropzone"] button p{font-size:0}'
-            '[data-testid="stFileUploaderDropzone"] button p::after{font-size:0.875rem;content:'
-            f"{_css_string(T.UPLOAD_DROPZONE_BUTTON)}}}"
-            '[data-testid="stFileUploaderDropzoneInstructions"] span{font-size:0}'
-            '[data-testid="stFileUploaderDropzoneInstructions"] span::after{font-size:0.875rem;content:'
-            f"{_css_string(limit)}}}"
-            "</style>")
+    _dropzone(data={"limit": limit, "exact": T.UPLOAD_DROPZONE_WORDS}, key="kuban_russian_dropzone",
+              height=0)
 
 
 def upload_section() -> None:
