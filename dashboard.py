@@ -14,18 +14,7 @@ from kuban.app import drill, routes, signin, style, ui
 st.set_page_config(page_title=T.APP_TITLE, page_icon=str(paths.PACKAGE / "assets" / "favicon.png"), layout="wide")
 style.apply()
 
-# (file, url path, title, icon); the first is the default page, at "/"
-PAGES = [
-    ("pages/overview.py", "overview", T.PAGE_OVERVIEW, ":material/dashboard:"),
-    ("pages/shipments.py", "shipments", T.PAGE_SHIPMENTS, ":material/local_shipping:"),
-    ("pages/production.py", "production", T.PAGE_PRODUCTION, ":material/factory:"),
-    ("pages/loans.py", "loans", T.PAGE_LOANS, ":material/account_balance:"),
-    ("pages/subsidies.py", "subsidies", T.PAGE_SUBSIDIES, ":material/payments:"),
-    ("pages/cluster.py", "cluster", T.PAGE_CLUSTER, ":material/hub:"),
-    ("pages/enterprise.py", "enterprise", T.PAGE_ENTERPRISE, ":material/apartment:"),
-    ("pages/municipality.py", "municipality", T.PAGE_MUNICIPALITY, ":material/location_city:"),
-    ("pages/data.py", "data", T.PAGE_DATA, ":material/folder_open:"),
-]
+PAGES = routes.PAGES
 data_dir = paths.data_dir()
 # Who is here, and what they may see: decided before anything is read (kuban/app/signin.py).
 scope = signin.scope(data_dir, ui.version().result.tables["municipalities"])

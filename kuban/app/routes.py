@@ -13,6 +13,22 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from kuban import texts as T
+
+# The dashboard's pages: (file, url path, title, icon); the first is the default page, at "/". dashboard.py
+# builds the navigation from it; the server's page hint (kuban/tools/page_hint.py) needs the url paths.
+PAGES = [
+    ("pages/overview.py", "overview", T.PAGE_OVERVIEW, ":material/dashboard:"),
+    ("pages/shipments.py", "shipments", T.PAGE_SHIPMENTS, ":material/local_shipping:"),
+    ("pages/production.py", "production", T.PAGE_PRODUCTION, ":material/factory:"),
+    ("pages/loans.py", "loans", T.PAGE_LOANS, ":material/account_balance:"),
+    ("pages/subsidies.py", "subsidies", T.PAGE_SUBSIDIES, ":material/payments:"),
+    ("pages/cluster.py", "cluster", T.PAGE_CLUSTER, ":material/hub:"),
+    ("pages/enterprise.py", "enterprise", T.PAGE_ENTERPRISE, ":material/apartment:"),
+    ("pages/municipality.py", "municipality", T.PAGE_MUNICIPALITY, ":material/location_city:"),
+    ("pages/data.py", "data", T.PAGE_DATA, ":material/folder_open:"),
+]
+
 EXACT, SAME, GUESS, UNKNOWN = "exact", "same", "guess", "unknown"
 CUTOFF = 0.75          # difflib ratio from which a mistyped path is taken for a page («shipment» → shipments)
 

@@ -308,7 +308,9 @@ def serve(options: list[str]) -> int:
     from streamlit.web import cli as streamlit_cli
 
     from kuban.app.ui import leave_legacy_pages_mode
+    from kuban.tools import page_hint
     leave_legacy_pages_mode()
+    page_hint.install()          # the frontend told its base path (no 404 probes) and the page's language
     if not any(o == "--server.address" or o.startswith("--server.address=") for o in options):
         options = ["--server.address", LOCAL_ADDRESS, *options]    # only this machine unless told otherwise
     if not any(o.startswith("--server.maxUploadSize") for o in options):

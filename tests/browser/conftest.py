@@ -334,7 +334,8 @@ def run_server(data_dir: Path, script: str = "dashboard.py", env: dict | None = 
     redirect_uri of single sign-on), `args`: more options of `python -m kuban serve` (`--workers 2`)."""
     log = data_dir.parent / f"streamlit-{data_dir.name}.log"
     port = port or _free_port()
-    url = f"http://127.0.0.1:{port}"
+    base = next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "--server.baseUrlPath"), "")
+    url = f"http://127.0.0.1:{port}" + (f"/{base.strip('/')}" if base.strip("/") else "")
     # The dashboard starts as `make run` starts it (python -m kuban serve); other scripts as plain Streamlit apps.
     start = [sys.executable, "-m", "kuban", "serve", *args] if script == "dashboard.py" else \
         [sys.executable, "-m", "streamlit", "run", script]

@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from kuban import texts as T
+from kuban.app.routes import PAGES
 
 from .conftest import FIXTURE, _expected_console_error, expect_chosen, run_server, wait_for_app
 
@@ -113,3 +114,42 @@ def test_unknown_filter_values_in_the_url_are_dropped_with_a_notice(page: Page):
     expect_chosen(page, [])
     assert urlsplit(page.url).query == "", page.url          # the URL keeps only what applies
     expect(page.get_by_role("heading", name=T.OVERVIEW_TITLE, exact=True)).to_be_visible()
+
+
+# --- What the page asks the server for (kuban/tools/page_hint.py) --------------------------------------------------
+
+def failed_requests(browser: Browser, url: str) -> tuple[list[str], str]:
+    """Every answer of 400 or more while `url` opens in a fresh context, and the page's language."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="ru-RU")
+    page = context.new_page()
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.goto(url)
+    wait_for_app(page)
+    expect(page.get_by_role("heading", level=1).first).to_be_visible()
+    lang = page.evaluate("document.documentElement.lang")
+    context.close()
+    return failed, lang
+
+
+def test_no_page_asks_for_what_is_not_there(browser: Browser, base_url):
+    """Streamlit probes `<page>/_stcore/health` (a 404 in the console) unless told where the server is."""
+    for _file, url_path, _title, _icon in PAGES:
+        failed, lang = failed_requests(browser, f"{base_url}/{url_path}")
+        assert failed == [], (url_path, failed)
+        assert lang == "ru", url_path
+
+
+def test_under_a_base_path_too(browser: Browser, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE, data)
+    with run_server(data, args=("--server.baseUrlPath", "kuban")) as server:
+        root = server.url.removesuffix("/kuban")
+        for path in ("/kuban", "/kuban/shipments", "/kuban/cluster"):
+            failed, lang = failed_requests(browser, root + path)
+            assert failed == [] and lang == "ru", (path, failed)
+        # a path that is no page gets no hint: Streamlit's own probing still finds the server
+        page, errors = visit(browser, root + "/kuban/nonexistent")
+        expect(page.get_by_role("heading", name=T.OVERVIEW_TITLE, exact=True)).to_be_visible()
+        page.context.close()
+        assert errors == []

@@ -14,6 +14,7 @@ import pandas as pd
 
 from kuban import paths
 from kuban import texts as T
+from kuban.app.routes import PAGES
 from kuban.tools.bench.common import LABELS, Progress
 from kuban.tools.bench.sessions import CHANGE_TIMEOUT_S, OPEN_TIMEOUT_S, SESSION_PATHS, Session, think_pause, tick
 
@@ -32,17 +33,20 @@ CHANGE_TIMEOUT_MS = CHANGE_TIMEOUT_S * 1000
 # Console errors that are expected and not the app's fault:
 # 1. "Failed to load resource: net::ERR_NAME_NOT_RESOLVED" for a URL on a host other than
 #    127.0.0.1/localhost: the network is closed on purpose (--host-resolver-rules).
-# 2. A 404 for <page>/_stcore/health or <page>/_stcore/host-config when a sub-page URL
-#    (e.g. /shipments) is opened directly: Streamlit's frontend probes every possible base
-#    path first (streamlit/streamlit#7074, open), then uses the right one.
-_PROBE_404 = re.compile(r"/[^/]+/_stcore/(health|host-config)$")
+# 2. A 404 for <path>/_stcore/health or <path>/_stcore/host-config when a URL that is not one of the
+#    dashboard's pages (/shipment, /nonexistent) is opened: Streamlit's frontend probes every possible
+#    base path first (streamlit/streamlit#7074), then uses the right one. On the dashboard's own pages
+#    kuban/tools/page_hint.py tells it the base path, so a probe 404 there is an error like any other.
+_PROBE_404 = re.compile(r"/([^/]+)/_stcore/(health|host-config)$")
+_PAGE_PATHS = {url for _file, url, _title, _icon in PAGES}
 
 
 def expected_console_error(text: str, url: str) -> bool:
     host = urlsplit(url).hostname or ""
     if "net::ERR_NAME_NOT_RESOLVED" in text and host and host not in LOCAL_HOSTS:
         return True
-    if "status of 404" in text and host in LOCAL_HOSTS and _PROBE_404.search(urlsplit(url).path):
+    probe = _PROBE_404.search(urlsplit(url).path)
+    if "status of 404" in text and host in LOCAL_HOSTS and probe and probe.group(1) not in _PAGE_PATHS:
         return True
     return False
 
