@@ -130,24 +130,26 @@ URL_SHOWN = 5            # values of one filter named in the notice about the UR
 URL_VALUE_CHARS = 60     # a value longer than this is cut in the notice
 
 
-def _url_filter(key: str, label: str, options: list, format_func, multi: bool) -> str | None:
+def _url_filter(key: str, label: str, options: list, format_func, multi: bool, values: list | None = None,
+                known: set | None = None) -> str | None:
     """Check the URL's values of one filter before its widget reads them (first run of a session only).
 
     Streamlit takes a bound widget's value from the URL in its displayed form (`format_func`: «декабрь
     2025», «28 Производство машин…») and drops what it does not know without a word (and a selectbox
     takes only one). Returns the notice item (Russian, Markdown-safe) naming the values it will drop, or
-    None. (Taking short forms such as `okved=28` was tried: Streamlit then clears them from the URL and
-    refuses to write the parameter of a bound widget, so the address would stop saying what is shown.)
+    None. `values` and `known`: the URL's values and the texts taken for an unbound filter (the divisions,
+    `_url_divisions`: Streamlit refuses short forms for a bound widget, so that one keeps its own parameter).
     """
-    if key in st.session_state:
-        return None
-    try:
-        values = st.query_params.get_all(key)
-    except Exception:   # noqa: BLE001 - a URL Streamlit cannot parse gives no values, not a crash
-        return None
+    if values is None:
+        if key in st.session_state:
+            return None
+        try:
+            values = st.query_params.get_all(key)
+        except Exception:   # noqa: BLE001 - a URL Streamlit cannot parse gives no values, not a crash
+            return None
     if not values:
         return None
-    shown = {str(format_func(o)) for o in options}
+    shown = known if known is not None else {str(format_func(o)) for o in options}
     good = [v for v in values if v in shown]
     bad = list(dict.fromkeys(v for v in values if v and v not in shown))
     if not multi and len(good) > 1:
@@ -159,6 +161,34 @@ def _url_filter(key: str, label: str, options: list, format_func, multi: bool) -
     if len(bad) > URL_SHOWN:
         text += " " + fmt.md_format(T.MORE_ITEMS, n=len(bad) - URL_SHOWN)
     return T.URL_FILTER_ITEM.format(filter=fmt.md(label), values=text)
+
+
+def _url_divisions(options: list, label, one: bool) -> str | None:
+    """The divisions a link names, put in the filter before its widget is drawn (first run of a session only).
+
+    The URL holds codes (`okved=28`; Streamlit's binding would write the whole title, «28 Производство
+    машин…»), so this filter is not bound: it is read here and written back by `_write_divisions`. Links
+    made before hold titles: those still open the same view. Returns the notice item for what is dropped."""
+    if "okved" in st.session_state:
+        return None
+    try:
+        values = st.query_params.get_all("okved")
+    except Exception:   # noqa: BLE001 - a URL Streamlit cannot parse gives no values, not a crash
+        return None
+    by_text = {str(label(o)): o for o in options} | {str(o): o for o in options}
+    chosen = list(dict.fromkeys(by_text[v] for v in values if v in by_text))
+    st.session_state["okved"] = chosen[:1] if one else chosen
+    return _url_filter("okved", T.FILTER_DIVISIONS, options, label, multi=not one, values=values,
+                       known=set(by_text))
+
+
+def _write_divisions(chosen: list) -> None:
+    """The divisions chosen, as codes in the URL (none chosen: no parameter)."""
+    if list(st.query_params.get_all("okved")) != list(chosen):
+        if chosen:
+            st.query_params["okved"] = list(chosen)
+        else:
+            del st.query_params["okved"]
 
 
 def sidebar_filters() -> Filters | None:
@@ -185,7 +215,7 @@ def sidebar_filters() -> Filters | None:
     # subtract two views (the krai and the krai less one municipality) and get a cell the small-cell rule hides.
     one = scope().aggregates_only
     dropped = [_url_filter("mo", T.FILTER_MUNIS, muni_options, str, multi=not one),
-               _url_filter("okved", T.FILTER_DIVISIONS, div_options, div_label, multi=not one),
+               _url_divisions(div_options, div_label, one),
                _url_filter("from", T.FILTER_FROM, months, label, multi=False),
                _url_filter("to", T.FILTER_TO, months, label, multi=False)]
     dropped = [d for d in dropped if d]
@@ -201,9 +231,10 @@ def sidebar_filters() -> Filters | None:
                                 help=T.FILTER_ONE_HELP if one else T.FILTER_MUNIS_HELP,
                                 max_selections=1 if one else None)
         chosen_div = st.multiselect(
-            T.FILTER_DIVISIONS, div_options, key="okved", bind="query-params", select_all=False,
+            T.FILTER_DIVISIONS, div_options, key="okved", select_all=False,
             placeholder=T.FILTER_DIVISIONS_PLACEHOLDER, format_func=div_label, max_selections=1 if one else None,
             help=T.FILTER_ONE_HELP if one else None)
+        _write_divisions(chosen_div)
         if not has_months:
             st.info(T.NO_DATA_YET)
     if dropped:

@@ -179,6 +179,24 @@ def test_filter_values_in_the_url_as_shown_apply_silently(fresh_load):
     assert not any(w.startswith("В ссылке есть") for w in seen_all(at.warning))
     assert at.sidebar.multiselect(key="okved").value == ["28"]
     assert at.sidebar.selectbox(key="from").value == "2025-12"
+    assert url_values(at, "okved") == ["28"]           # a link made before keeps working, and becomes short
+
+
+def url_values(at, key: str) -> list[str]:
+    value = at.query_params.get(key, [])
+    return [value] if isinstance(value, str) else list(value)
+
+
+def test_the_url_holds_division_codes_not_titles(fresh_load):
+    at, _ = fresh_load("shipments", {"okved": ["28", "10"]})
+    assert not any(w.startswith("В ссылке есть") for w in seen_all(at.warning))
+    assert at.sidebar.multiselect(key="okved").value == ["28", "10"]
+    at.sidebar.multiselect(key="okved").set_value(["24"]).run()
+    assert url_values(at, "okved") == ["24"]
+    at.sidebar.multiselect(key="okved").set_value(["24", "28"]).run()
+    assert url_values(at, "okved") == ["24", "28"]
+    at.sidebar.multiselect(key="okved").set_value([]).run()
+    assert "okved" not in at.query_params
 
 
 def test_many_long_bad_values_make_a_short_notice(fresh_load):

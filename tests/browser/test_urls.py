@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 from kuban import texts as T
 from kuban.app.routes import PAGES
 
-from .conftest import FIXTURE, _expected_console_error, expect_chosen, run_server, wait_for_app
+from .conftest import FIXTURE, _expected_console_error, expect_chosen, go_to, run_server, wait_for_app
 
 NOT_FOUND = "Page not found"
 
@@ -114,6 +114,20 @@ def test_unknown_filter_values_in_the_url_are_dropped_with_a_notice(page: Page):
     expect_chosen(page, [])
     assert urlsplit(page.url).query == "", page.url          # the URL keeps only what applies
     expect(page.get_by_role("heading", name=T.OVERVIEW_TITLE, exact=True)).to_be_visible()
+
+
+def test_links_hold_division_codes(page: Page):
+    """`okved=28`, not the division's whole title: a short link that opens the same view, on every page."""
+    page.goto("/shipments?okved=28")
+    wait_for_app(page)
+    divisions = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(has_text=T.FILTER_DIVISIONS)
+    expect(divisions.get_by_role("group", name="Selected values").locator("[data-tag]")).to_have_count(1)
+    assert divisions.locator("[data-tag]").first.inner_text().startswith("28 "), divisions.inner_text()
+    assert parse_qs(urlsplit(page.url).query) == {"okved": ["28"]}, page.url
+    go_to(page, T.PAGE_PRODUCTION)
+    expect(page.get_by_role("heading", name=T.PRODUCTION_TITLE, exact=True)).to_be_visible()
+    expect(divisions.locator("[data-tag]")).to_have_count(1)
+    assert parse_qs(urlsplit(page.url).query) == {"okved": ["28"]}, page.url
 
 
 # --- What the page asks the server for (kuban/tools/page_hint.py) --------------------------------------------------
