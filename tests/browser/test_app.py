@@ -382,3 +382,19 @@ def test_no_request_leaves_the_machine(page: Page):
                       and urlsplit(u).hostname not in LOCAL_HOSTS})
     # (Before commit 4957580 the favicon, page_icon=":material/factory:", came from fonts.gstatic.com.)
     assert outside == [], f"requests leaving the machine: {outside}"
+
+
+def test_on_a_phone_the_map_has_no_overlapping_names(page: Page):
+    """390 px: the names a wide page places apart would overlap, so the map shows circles (a tap names one);
+    at 1440 px they are there. Chart titles fit their chart."""
+    page.set_viewport_size({"width": 390, "height": 900})
+    open_app(page, "/shipments")
+    chart = page.locator('[class*="st-key-map-shipments"]')
+    expect(chart.locator(".scatterlayer .textpoint").first).to_be_attached()
+    assert chart.locator(".scatterlayer .textpoint").evaluate_all(
+        "els => els.filter(e => getComputedStyle(e).display !== 'none').length") == 0
+    widths = page.get_by_test_id("stPlotlyChart").evaluate_all("""charts => charts.map(c => {
+        const t = c.querySelector('.gtitle'); return t ? [t.getBBox().width, c.getBoundingClientRect().width] : [0, 1]; })""")
+    assert widths and all(title <= width for title, width in widths), widths
+    page.set_viewport_size({"width": 1440, "height": 900})
+    expect(chart.locator(".scatterlayer .textpoint").first).to_be_visible()
