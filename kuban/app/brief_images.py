@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import logging
 import os
 import shutil
 import struct
@@ -117,6 +118,9 @@ class _Renderer:
 
     def __init__(self, path: str):
         import kaleido   # imported on first use: a page that never builds a «Справка» does not pay for it
+        # choreographer logs a traceback for a browser message it cannot parse and then ignores (seen under load,
+        # the pictures still right): noise on the console of `kuban report`, not an error of ours
+        logging.getLogger("choreographer.channels.pipe").setLevel(logging.CRITICAL)
         self.path = path
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name="kuban-brief-images", daemon=True)

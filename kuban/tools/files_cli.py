@@ -41,11 +41,15 @@ def add_parsers(sub) -> None:
     h.add_argument("--data-dir", type=Path, default=None)
     h.add_argument("--json", action="store_true")
     for name, what in (("withdraw", "move a data file to the archive (the dashboard stops using it)"),
-                       ("restore", "bring a withdrawn file back")):
+                       ("restore", "bring a withdrawn file back, or (FILE.tar.gz) a whole data folder from a backup")):
         w = sub.add_parser(name, help=what)
-        w.add_argument("stored_name", metavar="STORED_NAME",
-                       help="its path in the data folder as `history` shows it, or its file name if unique")
+        w.add_argument("stored_name", metavar="STORED_NAME" if name == "withdraw" else "STORED_NAME | FILE.tar.gz",
+                       help="its path in the data folder as `history` shows it, or its file name if unique"
+                            + ("; or a backup archive (python -m kuban backup)" if name == "restore" else ""))
         w.add_argument("--data-dir", type=Path, default=None)
+        if name == "restore":
+            w.add_argument("--force", action="store_true",
+                           help="a backup into a folder that is not empty: the folder is renamed aside, not deleted")
 
 
 def who() -> str:
