@@ -30,6 +30,7 @@ renamed aside (`DIR.до-восстановления-YYYYMMDD-HHMMSS`).
 from __future__ import annotations
 
 import fcntl
+import gzip
 import hashlib
 import io
 import json
@@ -60,6 +61,17 @@ CHUNK = 1 << 20
 MAX_MANIFEST_BYTES = 64 << 20
 MAX_FILES = 1_000_000
 MAX_PATH_CHARS = 1024
+GZIP_LEVEL = 6
+# The gzip header the backup writes (no name, time 0): compared byte for byte on restore, so that with gzip's
+# CRC of the content and its length a byte changed anywhere in the archive is found.
+def _gzip_header() -> bytes:
+    out = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=out, compresslevel=GZIP_LEVEL, mtime=0):
+        pass
+    return out.getvalue()[:10]
+
+
+GZIP_HEADER = _gzip_header()
 SPOOL_BYTES = 64 << 20                      # a file larger than this is copied through a temporary file
 
 
@@ -172,7 +184,9 @@ def backup(data_dir: Path | str, out: Path | str) -> Summary:
                 stack.enter_context(_lock(lock))
             names, summary.skipped = _files(data_dir, {out, tmp.resolve()})
             entries = []
-            with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz", format=tarfile.PAX_FORMAT) as tar:
+            with os.fdopen(fd, "wb") as raw, \
+                    gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=GZIP_LEVEL, mtime=0) as gz, \
+                    tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar:
                 for rel in names:
                     try:
                         copy, size, sha = _take(data_dir, rel, out.parent)
@@ -192,8 +206,8 @@ def backup(data_dir: Path | str, out: Path | str) -> Summary:
                 info = tarfile.TarInfo(MANIFEST)
                 info.size, info.mtime, info.mode = len(manifest), int(time.time()), 0o600
                 tar.addfile(info, io.BytesIO(manifest))
-                raw.flush()
-                os.fsync(raw.fileno())
+        with open(tmp, "rb+") as done:
+            os.fsync(done.fileno())
         os.replace(tmp, out)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -236,6 +250,12 @@ def _manifest(raw: bytes) -> dict[str, dict]:
 
 def _open(archive: Path) -> tarfile.TarFile:
     try:
+        with open(archive, "rb") as fh:
+            if fh.read(len(GZIP_HEADER)) != GZIP_HEADER:
+                raise BackupError(T.BACKUP_DAMAGED.format(file=archive.name))
+        with gzip.open(archive, "rb") as whole:          # to the end first: gzip checks its CRC and length there
+            while whole.read(CHUNK):                      # (tar stops reading at a damaged header, before them)
+                pass
         return tarfile.open(archive, mode="r:gz")
     except FileNotFoundError:
         raise BackupError(T.BACKUP_NO_ARCHIVE.format(file=archive)) from None
