@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test test-fast test-deep bench demo check chromium nginx clean
+.PHONY: run test test-fast test-deep bench demo check chromium nginx systemd bundle install-offline clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,8 +44,15 @@ nginx:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light >/dev/null; \
 	else echo "nginx is needed for serve --workers and its tests: apt-get install nginx-light" >&2; exit 1; fi
 
+# systemd-analyze, which checks deploy/kuban.service in the tests (Debian's systemd package; it is not started).
+systemd:
+	@if command -v systemd-analyze >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends systemd >/dev/null; \
+	else echo "systemd-analyze is needed for the test of deploy/kuban.service: apt-get install systemd" >&2; exit 1; fi
+
 # Functions, queries and pages (AppTest) on both cores, then the browser layer (one server, one Chromium).
-test: $(VENV)/.dev-installed chromium nginx
+test: $(VENV)/.dev-installed chromium nginx systemd
 	$(PY) -m pytest -m "not browser" -n 2
 	$(PY) -m pytest -m browser
 
@@ -64,6 +71,18 @@ test-deep: $(VENV)/.dev-installed
 # add --client chromium for Chromium pages).
 bench: $(VENV)/.dev-installed
 	$(PY) -m kuban bench $(BENCH_ARGS)
+
+# The offline bundle (kuban/tools/bundle.py): the project, wheels of every requirement for Linux x86-64 and each
+# supported Python, the Debian packages to bring, install-offline.sh. Made where the package index is reachable;
+# PYTHONS="3.11" for one version only.
+PYTHONS ?=
+bundle: $(VENV)/.installed
+	$(PY) -m kuban bundle --out dist $(foreach v,$(PYTHONS),--python $(v))
+
+# On the server, in the unpacked bundle: .venv from wheels/ with no network (pip --no-index); `make run` after it
+# asks the index for nothing.
+install-offline:
+	PYTHON=$(PYTHON) sh install-offline.sh
 
 demo: $(VENV)/.installed
 	$(PY) -m kuban demo --out data

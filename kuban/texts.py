@@ -1160,3 +1160,7 @@ BACKUP_TARGET_NOT_EMPTY = ("Папка «{folder}» не пуста: восст�
 RESTORE_DONE = "Папка данных восстановлена: {folder} — файлов {files}, {size}; контрольные суммы сошлись."
 RESTORE_MOVED_ASIDE = "Прежняя папка сохранена под именем {folder}."
 RESTORE_NEXT = "Хранилище (.kuban) будет построено заново при первом запуске; проверить: python -m kuban check --data-dir {folder}"
+
+# --- The offline bundle (kuban/tools/bundle.py, `make bundle`) ------------------------------------------------
+BUNDLE_DONE = "Архив для установки без сети: {archive} ({mb} МБ). На сервере: tar xzf …, затем sh install-offline.sh"
+BUNDLE_WHEELS_FAILED = "Колёса для Python {version} не скачаны (pip download): {error}"

@@ -15,7 +15,7 @@ from kuban import paths
 from kuban import texts as T
 from kuban.data.ingest import display_name
 from kuban.data.readers import short_error
-from kuban.tools import backup_cli, files_cli, report_cli
+from kuban.tools import backup_cli, bundle, files_cli, report_cli
 from kuban.tools import users as users_cli
 
 EXIT_OK, EXIT_REFUSED, EXIT_UNUSABLE, EXIT_FAILED = 0, 1, 2, 3
@@ -68,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     files_cli.add_parsers(sub)
     report_cli.add_parser(sub)
     backup_cli.add_parser(sub)
+    bundle.add_parser(sub)
 
     d = sub.add_parser("demo", help="write the deterministic synthetic demo data set")
     d.add_argument("--out", type=Path, required=True, help="folder to write (created if missing)")
@@ -337,7 +338,8 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
         return {"check": cmd_check, "sql": cmd_sql, "demo": cmd_demo, "bench": cmd_bench,
                 "users": cmd_users, "add": cmd_files, "history": cmd_files, "withdraw": cmd_files,
-                "restore": cmd_files, "report": cmd_report, "backup": backup_cli.cmd_backup}[args.command](args)
+                "restore": cmd_files, "report": cmd_report, "backup": backup_cli.cmd_backup,
+                "bundle": bundle.cmd_bundle}[args.command](args)
     except CommandFailed as exc:
         print(str(exc), file=sys.stderr)
     except KeyboardInterrupt:
