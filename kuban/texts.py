@@ -458,6 +458,8 @@ CLUSTER_ERR_NO_CODES = "не указаны коды ОКВЭД кластера
 CLUSTER_ERR_CODES_TYPE = "поле «codes» должно быть списком строк, например [\"28\", \"29.10\"]"
 CLUSTER_ERR_CODE = "{codes} — не коды ОКВЭД (нужен раздел NN, группа NN.N или класс NN.NN)"
 CLUSTER_ERR_BOOL = "поле «{field}» должно быть true или false"
+CLUSTER_ERR_NEWER_FORMAT = ("сохранено более новой версией дашборда (формат {version}; эта версия читает формат до "
+                            "{ours}): обновите программу")
 CLUSTER_ERR_NUMBER = "поле «{field}»: «{value}» — не число"
 CLUSTER_ERR_INTEGER = "поле «{field}»: {value} — не целое число"
 CLUSTER_ERR_RANGE = "поле «{field}»: значение {value} вне допустимых пределов (от {lo} до {hi})"
@@ -1164,3 +1166,5 @@ RESTORE_NEXT = "Хранилище (.kuban) будет построено зан
 # --- The offline bundle (kuban/tools/bundle.py, `make bundle`) ------------------------------------------------
 BUNDLE_DONE = "Архив для установки без сети: {archive} ({mb} МБ). На сервере: tar xzf …, затем sh install-offline.sh"
 BUNDLE_WHEELS_FAILED = "Колёса для Python {version} не скачаны (pip download): {error}"
+STORE_UPGRADED = ("Хранилище (.kuban) создано другой версией программы ({old}, формат {old_format}); эта версия "
+                  "({new}, формат {new_format}) строит его заново из файлов папки данных. Файлы данных не меняются.")

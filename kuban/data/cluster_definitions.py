@@ -56,6 +56,10 @@ class Definition:
         return d
 
 
+# The format of a saved file: 1 adds the field "format" itself; format 0 (no field) reads the same way. A file of a
+# newer format (saved by a newer dashboard) is reported, not guessed at.
+FORMAT_VERSION = 1
+
 # (field, kind, min, max) for validation; kind: float, int, bool
 _FIELDS = (
     ("lq_threshold", float, 0.05, 20.0),
@@ -106,6 +110,9 @@ def from_dict(data, name: str | None = None) -> Definition:
     """A Definition from plain data (a JSON object); DefinitionError (Russian) when it is unusable."""
     if not isinstance(data, dict):
         raise DefinitionError(T.CLUSTER_ERR_NOT_OBJECT)
+    version = data.get("format", 0)          # files saved before formats were versioned have none: format 0
+    if isinstance(version, bool) or not isinstance(version, int) or version > FORMAT_VERSION:
+        raise DefinitionError(T.CLUSTER_ERR_NEWER_FORMAT.format(version=shown(version), ours=FORMAT_VERSION))
     if "codes" not in data:
         raise DefinitionError(T.CLUSTER_ERR_NO_CODES)
     raw_codes = data["codes"]
@@ -164,7 +171,7 @@ def save(data_dir: Path | str, definition: Definition, name: str | None = None) 
     stem = check_name(name if name is not None else definition.name)
     target = folder(data_dir)
     target.mkdir(parents=True, exist_ok=True)
-    data = replace(definition, name=stem).to_dict()
+    data = {"format": FORMAT_VERSION, **replace(definition, name=stem).to_dict()}
     fd, tmp = tempfile.mkstemp(dir=target, prefix=".", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -32,9 +32,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from kuban import paths
+from kuban import __version__, paths
+from kuban import texts as T
 
 STORE_FOLDER = ".kuban"
+MARKER = "store.json"
 FORMAT = "1"                     # bump when the layout changes
 KEEP_VERSIONS = 2                # the current data version and the one before it
 HASH_CHUNK = 1 << 20
@@ -111,6 +113,60 @@ class Store:
             self.writable = os.access(self.folder, os.W_OK)
         except OSError:
             self.writable = False
+        self.upgraded_from = self._mark() if self.writable else None
+
+    @staticmethod
+    def pending_upgrade(data_dir: Path) -> str | None:
+        """Read only (`kuban check` writes nothing): the sentence of upgrade_text() for the store the dashboard
+        would open for this folder, when another program or format made it."""
+        folder = store_dir(Path(data_dir))
+        try:
+            old = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            old = {"format": "0", "program": "—"} if any((folder / "versions").glob("*.duckdb")) else None
+        except (OSError, ValueError):
+            old = {"format": "0", "program": "—"}
+        if not isinstance(old, dict) or old == {"format": FORMAT, "program": __version__}:
+            return None
+        probe = Store.__new__(Store)
+        probe.upgraded_from = old
+        return probe.upgrade_text()
+
+    def upgrade_text(self) -> str | None:
+        """The Russian sentence saying this store was made by another program or format, or None."""
+        old = self.upgraded_from
+        if not old:
+            return None
+        return T.STORE_UPGRADED.format(old=old.get("program", "—"), old_format=old.get("format", "0"),
+                                       new=__version__, new_format=FORMAT)
+
+    def _mark(self) -> dict | None:
+        """Record which program and format wrote this store (`store.json`); the previous record when it was
+        another one (None for a store just made). A store of another format is emptied here, to be built
+        again; one of the same format by another program is left to the keys (no entry of it is read)."""
+        marker = self.folder / MARKER
+        now = {"format": FORMAT, "program": __version__}
+        try:
+            old = json.loads(marker.read_text(encoding="utf-8"))
+            old = old if isinstance(old, dict) else {}
+        except (OSError, ValueError):
+            made_before = any((self.folder / "versions").glob("*.duckdb")) or (self.folder / "hashes.json").exists()
+            old = {"format": "0", "program": "—"} if made_before else None
+        if old == now:
+            return None
+        if old is not None and old.get("format") != FORMAT:
+            for sub in ("files", "versions"):
+                for p in (self.folder / sub).glob("*"):
+                    try:
+                        p.unlink()
+                    except OSError:
+                        pass
+            try:
+                (self.folder / "hashes.json").unlink()
+            except OSError:
+                pass
+        write_json(marker, now)
+        return old
 
     @classmethod
     def for_folder(cls, data_dir: Path) -> "Store":

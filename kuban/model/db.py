@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -426,6 +427,8 @@ class DataSource:
         self.data_dir = Path(data_dir or paths.data_dir()).resolve()
         self.wait_seconds = wait_seconds
         self.store = Store.for_folder(self.data_dir)
+        if self.store.upgrade_text():            # a newer program on an older store: said in the journal
+            logging.getLogger(__name__).warning(self.store.upgrade_text())
         self._db: Database | None = None
         self._lock = threading.Lock()
         self._loader: threading.Thread | None = None

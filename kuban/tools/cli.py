@@ -137,6 +137,10 @@ def cmd_check(args) -> int:
         print(T.CLI_FOLDER_UNREADABLE.format(error=short_error(exc)), file=sys.stderr)
         return EXIT_UNUSABLE
     records = problem_records(result.problems)
+    from kuban.data.store import Store
+    upgrade = Store.pending_upgrade(folder)
+    if upgrade and not args.json:
+        print(upgrade)
     if args.json:
         json.dump({"tables": result.problem_counts(), "problems": records}, sys.stdout, ensure_ascii=False, indent=1)
         print()

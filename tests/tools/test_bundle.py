@@ -62,7 +62,8 @@ def test_the_bundle_holds_the_project_wheels_and_what_the_server_needs(bundle):
     wheels = {n.split("/")[-1].split("-")[0].lower() for n in names if n.startswith(f"{top}/wheels/")}
     for pinned in ("streamlit", "duckdb", "pandas", "pyarrow", "plotly", "kaleido", "python_calamine"):
         assert pinned in wheels, pinned
-    assert not any("/.git/" in n or "/.venv/" in n or "/.kuban/" in n or "/access/" in n for n in names)
+    assert not any(f"{top}/{part}" in n for n in names for part in (".git/", ".venv/", "data/.kuban/", "data/access/",
+                                                                    "data/_history/"))
 
 
 def test_it_installs_and_serves_with_no_network(bundle, tmp_path):
