@@ -1,3 +1,2 @@
 """The Kuban industry dashboard."""
-
-__version__ = "0.20.0"      # the program; the formats of what it writes are versioned apart (kuban/data/formats.py)
+from kuban.paths import VERSION as __version__  # noqa: F401

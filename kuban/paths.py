@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+VERSION = "0.20.0"     # the program's; what it writes carries format versions of its own (store, backups, definitions)
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = Path(__file__).resolve().parent
 QUERIES = ROOT / "queries"

@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from kuban import __version__, paths
+from kuban import paths
 from kuban import texts as T
 from kuban.data import uploads
 
@@ -200,7 +200,7 @@ def backup(data_dir: Path | str, out: Path | str) -> Summary:
                     summary.files += 1
                     summary.bytes += size
                 manifest = json.dumps({
-                    "format": FORMAT, "format_version": FORMAT_VERSION, "program": __version__,
+                    "format": FORMAT, "format_version": FORMAT_VERSION, "program": paths.VERSION,
                     "created": datetime.now().astimezone().isoformat(timespec="seconds"),
                     "data_dir": str(data_dir), "files": entries}, ensure_ascii=False, indent=1).encode("utf-8")
                 info = tarfile.TarInfo(MANIFEST)

@@ -32,7 +32,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from kuban import __version__, paths
+from kuban import paths
 from kuban import texts as T
 
 STORE_FOLDER = ".kuban"
@@ -126,7 +126,7 @@ class Store:
             old = {"format": "0", "program": "—"} if any((folder / "versions").glob("*.duckdb")) else None
         except (OSError, ValueError):
             old = {"format": "0", "program": "—"}
-        if not isinstance(old, dict) or old == {"format": FORMAT, "program": __version__}:
+        if not isinstance(old, dict) or old == {"format": FORMAT, "program": paths.VERSION}:
             return None
         probe = Store.__new__(Store)
         probe.upgraded_from = old
@@ -138,14 +138,14 @@ class Store:
         if not old:
             return None
         return T.STORE_UPGRADED.format(old=old.get("program", "—"), old_format=old.get("format", "0"),
-                                       new=__version__, new_format=FORMAT)
+                                       new=paths.VERSION, new_format=FORMAT)
 
     def _mark(self) -> dict | None:
         """Record which program and format wrote this store (`store.json`); the previous record when it was
         another one (None for a store just made). A store of another format is emptied here, to be built
         again; one of the same format by another program is left to the keys (no entry of it is read)."""
         marker = self.folder / MARKER
-        now = {"format": FORMAT, "program": __version__}
+        now = {"format": FORMAT, "program": paths.VERSION}
         try:
             old = json.loads(marker.read_text(encoding="utf-8"))
             old = old if isinstance(old, dict) else {}

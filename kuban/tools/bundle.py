@@ -24,7 +24,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from kuban import __version__, paths
+from kuban import paths
 from kuban import texts as T
 
 SUPPORTED_PYTHONS = ("3.11", "3.12", "3.13")     # Debian 12 has 3.11, Debian 13 has 3.13
@@ -112,7 +112,7 @@ def _checksums(folder: Path) -> str:
 
 def build(out_dir: Path, pythons: tuple[str, ...] = SUPPORTED_PYTHONS, root: Path = paths.ROOT) -> Path:
     """Write out_dir/kuban-VERSION-offline.tar.gz; returns its path."""
-    name = f"kuban-{__version__}"
+    name = f"kuban-{paths.VERSION}"
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".bundle-") as work:
